@@ -1,0 +1,10 @@
+/**
+ * policy-gradient-lab: the public API. Notebooks import it with
+ * `import * as pg from "./lib/index";` (or named imports from the same path).
+ */
+export { Rng } from "./rng";
+export { BACKENDS, forcedBackend, initTf, tf } from "./tf";
+export type { BackendName, TfInfo } from "./tf";
+export { budget, isQuick } from "./config";
+export { confidenceBand, mean, meanConfidence, standardError, tQuantile975, variance } from "./stats";
+export * as plot from "./plot/index";

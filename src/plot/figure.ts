@@ -1,0 +1,353 @@
+/**
+ * Plotly figures for the notebooks, as plain JSON (`{ data, layout }`), built by small helpers
+ * that insist on a title and axis labels and give each method the same colour in every notebook.
+ * Figures stay compatible with plotly.js 2.x (VS Code renders them with its own copy).
+ */
+import { confidenceBand } from "../stats";
+
+export type Trace = Record<string, unknown>;
+export interface Figure {
+  data: Trace[];
+  layout: Record<string, unknown>;
+}
+
+/** Options every chart takes. Title and both axis labels are required. */
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Logarithmic axes. */
+  xLog?: boolean;
+  yLog?: boolean;
+  height?: number;
+  width?: number;
+  /** Reference lines drawn dashed across the plot, e.g. an exact optimum: `{ y: -11.66, name: "J(p*)" }`. */
+  refLines?: { x?: number; y?: number; name: string }[];
+}
+
+/** One curve of a line chart; `band` shades [lower, upper] around it. */
+export interface Series {
+  name: string;
+  x?: ArrayLike<number>;
+  y: ArrayLike<number>;
+  band?: { lower: ArrayLike<number>; upper: ArrayLike<number> };
+  color?: string;
+  dash?: "solid" | "dash" | "dot" | "dashdot";
+  mode?: "lines" | "markers" | "lines+markers";
+}
+
+/** Colours fixed per method, so that a method looks the same in every notebook. */
+export const METHOD_COLORS: Readonly<Record<string, string>> = {
+  exact: "#222222",
+  reinforce: "#1f77b4",
+  "no baseline": "#1f77b4",
+  "moving average": "#ff7f0e",
+  "batch mean": "#bcbd22",
+  optimal: "#2ca02c",
+  "williams optimal": "#2ca02c",
+  "learned v": "#d62728",
+  "state value": "#d62728",
+  "actor-critic": "#9467bd",
+  a2c: "#8c564b",
+  "td actor-critic": "#e377c2",
+  gae: "#17becf",
+};
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+/** The colour of a named method: fixed for known methods, otherwise the next unused palette colour. */
+export function colorFor(name: string, used: Set<string> = new Set()): string {
+  const known = METHOD_COLORS[name.trim().toLowerCase()];
+  if (known) return known;
+  return PALETTE.find((c) => !used.has(c)) ?? PALETTE[used.size % PALETTE.length];
+}
+
+function assignColors<T extends { name: string; color?: string }>(items: T[]): string[] {
+  const used = new Set<string>();
+  for (const it of items) {
+    const known = it.color ?? METHOD_COLORS[it.name.trim().toLowerCase()];
+    if (known) used.add(known);
+  }
+  return items.map((it) => {
+    const c = it.color ?? colorFor(it.name, used);
+    used.add(c);
+    return c;
+  });
+}
+
+function requireText(value: unknown, option: string, fn: string): void {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new TypeError(`${fn}: option "${option}" is required (a non-empty string); received ${JSON.stringify(value)}.`);
+  }
+}
+
+function toArray(values: ArrayLike<number>, what: string, fn: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number") throw new TypeError(`${fn}: ${what}[${i}] is ${String(v)}; expected a number.`);
+    out.push(Number.isFinite(v) ? v : null); // plotly leaves gaps at null
+  }
+  return out;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The layout shared by every chart: fonts, margins, labelled axes, reference lines. */
+export function baseLayout(opts: ChartOptions, fn: string): Record<string, unknown> {
+  requireText(opts.title, "title", fn);
+  requireText(opts.xLabel, "xLabel", fn);
+  requireText(opts.yLabel, "yLabel", fn);
+  const shapes: Trace[] = [];
+  const annotations: Trace[] = [];
+  for (const line of opts.refLines ?? []) {
+    const vertical = line.x !== undefined;
+    const at = vertical ? line.x : line.y;
+    if (typeof at !== "number" || !Number.isFinite(at)) {
+      throw new TypeError(`${fn}: refLines entry "${line.name}" needs a finite x or y; received ${JSON.stringify(line)}.`);
+    }
+    shapes.push({
+      type: "line",
+      xref: vertical ? "x" : "paper",
+      yref: vertical ? "paper" : "y",
+      x0: vertical ? at : 0,
+      x1: vertical ? at : 1,
+      y0: vertical ? 0 : at,
+      y1: vertical ? 1 : at,
+      line: { dash: "dash", color: "#444", width: 1.5 },
+    });
+    annotations.push({
+      xref: vertical ? "x" : "paper",
+      yref: vertical ? "paper" : "y",
+      x: vertical ? at : 1,
+      y: vertical ? 1 : at,
+      xanchor: vertical ? "left" : "right",
+      yanchor: "bottom",
+      text: line.name,
+      showarrow: false,
+      font: { size: 12, color: "#444" },
+    });
+  }
+  return {
+    title: { text: opts.title },
+    xaxis: { title: { text: opts.xLabel }, type: opts.xLog ? "log" : "linear", zeroline: false },
+    yaxis: { title: { text: opts.yLabel }, type: opts.yLog ? "log" : "linear", zeroline: false },
+    font: { family: "Helvetica, Arial, sans-serif", size: 14 },
+    margin: { l: 70, r: 30, t: 60, b: 60 },
+    height: opts.height ?? 420,
+    ...(opts.width ? { width: opts.width } : {}),
+    legend: { orientation: "h", y: -0.2 },
+    shapes,
+    annotations,
+  };
+}
+
+function hexToRgba(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** Line chart of several series, each optionally with a shaded band. */
+export function lineChart(series: Series[], opts: ChartOptions): Figure {
+  const fn = "lineChart";
+  const layout = baseLayout(opts, fn);
+  if (series.length === 0) throw new RangeError(`${fn}: expected at least one series; received none.`);
+  const colors = assignColors(series);
+  const data: Trace[] = [];
+  series.forEach((s, k) => {
+    requireText(s.name, `series[${k}].name`, fn);
+    const y = toArray(s.y, `series "${s.name}" y`, fn);
+    const x = s.x ? toArray(s.x, `series "${s.name}" x`, fn) : range(y.length);
+    if (x.length !== y.length) {
+      throw new RangeError(`${fn}: series "${s.name}" has ${x.length} x values but ${y.length} y values; expected equal lengths.`);
+    }
+    if (s.band) {
+      const lower = toArray(s.band.lower, `series "${s.name}" band.lower`, fn);
+      const upper = toArray(s.band.upper, `series "${s.name}" band.upper`, fn);
+      if (lower.length !== y.length || upper.length !== y.length) {
+        throw new RangeError(`${fn}: series "${s.name}" band has ${lower.length}/${upper.length} values; expected ${y.length}.`);
+      }
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        x: [...x, ...[...x].reverse()],
+        y: [...upper, ...[...lower].reverse()],
+        fill: "toself",
+        fillcolor: hexToRgba(colors[k], 0.2),
+        line: { width: 0, color: colors[k] },
+        hoverinfo: "skip",
+        showlegend: false,
+        legendgroup: s.name,
+        name: `${s.name} (95% CI)`,
+      });
+    }
+    data.push({
+      type: "scatter",
+      mode: s.mode ?? "lines",
+      name: s.name,
+      legendgroup: s.name,
+      x,
+      y,
+      line: { color: colors[k], width: 2, dash: s.dash ?? "solid" },
+      marker: { color: colors[k] },
+    });
+  });
+  return { data, layout };
+}
+
+/**
+ * Learning curves over seeds: for each method, the pointwise mean with a shaded 95% confidence
+ * band (Student's t over seeds).
+ */
+export function bandChart(methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[] }[], opts: ChartOptions): Figure {
+  return lineChart(
+    methods.map((m) => {
+      const band = confidenceBand(m.curves);
+      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band };
+    }),
+    opts,
+  );
+}
+
+/** Histogram of one or more samples, overlaid. `histnorm: "probability density"` by default. */
+export function histogram(
+  groups: { name: string; values: ArrayLike<number> }[],
+  opts: ChartOptions & { bins?: number; density?: boolean },
+): Figure {
+  const fn = "histogram";
+  const layout = baseLayout(opts, fn);
+  if (groups.length === 0) throw new RangeError(`${fn}: expected at least one group; received none.`);
+  const colors = assignColors(groups);
+  const data = groups.map((g, k) => ({
+    type: "histogram",
+    name: g.name,
+    x: toArray(g.values, `group "${g.name}" values`, fn),
+    opacity: groups.length > 1 ? 0.6 : 0.85,
+    marker: { color: colors[k] },
+    histnorm: opts.density === false ? "" : "probability density",
+    ...(opts.bins ? { nbinsx: opts.bins } : {}),
+  }));
+  return { data, layout: { ...layout, barmode: "overlay" } };
+}
+
+/** Grouped bar chart with optional error bars (e.g. +-1 standard error). */
+export function barChart(
+  categories: string[],
+  series: { name: string; values: ArrayLike<number>; errors?: ArrayLike<number>; color?: string }[],
+  opts: ChartOptions,
+): Figure {
+  const fn = "barChart";
+  const layout = baseLayout(opts, fn);
+  const colors = assignColors(series);
+  const data = series.map((s, k) => {
+    const y = toArray(s.values, `series "${s.name}" values`, fn);
+    if (y.length !== categories.length) {
+      throw new RangeError(`${fn}: series "${s.name}" has ${y.length} values for ${categories.length} categories; expected equal counts.`);
+    }
+    return {
+      type: "bar",
+      name: s.name,
+      x: categories,
+      y,
+      marker: { color: colors[k] },
+      ...(s.errors ? { error_y: { type: "data", array: toArray(s.errors, `series "${s.name}" errors`, fn), visible: true } } : {}),
+    };
+  });
+  return { data, layout: { ...layout, barmode: "group", xaxis: { ...(layout.xaxis as object), type: "category" } } };
+}
+
+/** Heatmap of z[row][column] with labelled axes and a titled colour bar. */
+export function heatmap(
+  z: ArrayLike<number>[],
+  opts: ChartOptions & { x?: ArrayLike<number>; y?: ArrayLike<number>; colorbarTitle: string; colorscale?: string },
+): Figure {
+  const fn = "heatmap";
+  const layout = baseLayout(opts, fn);
+  requireText(opts.colorbarTitle, "colorbarTitle", fn);
+  if (z.length === 0) throw new RangeError(`${fn}: expected at least one row; received none.`);
+  const width = z[0].length;
+  const rows = z.map((row, i) => {
+    if (row.length !== width) throw new RangeError(`${fn}: row ${i} has ${row.length} values; expected ${width} like row 0.`);
+    return toArray(row, `z[${i}]`, fn);
+  });
+  return {
+    data: [
+      {
+        type: "heatmap",
+        z: rows,
+        x: opts.x ? toArray(opts.x, "x", fn) : range(width),
+        y: opts.y ? toArray(opts.y, "y", fn) : range(z.length),
+        colorscale: opts.colorscale ?? "Viridis",
+        colorbar: { title: { text: opts.colorbarTitle } },
+      },
+    ],
+    layout,
+  };
+}
+
+/** Scatter plot of one or more point sets. */
+export function scatter(sets: { name: string; x: ArrayLike<number>; y: ArrayLike<number>; color?: string }[], opts: ChartOptions): Figure {
+  return lineChart(sets.map((s) => ({ ...s, mode: "markers" as const })), opts);
+}
+
+/**
+ * Several figures side by side in a grid (row-major). Each keeps its own title (as a subplot title)
+ * and axis labels; a legend entry appears once per name.
+ */
+export function subplots(figures: Figure[], opts: { title: string; cols?: number; height?: number }): Figure {
+  const fn = "subplots";
+  requireText(opts.title, "title", fn);
+  if (figures.length === 0) throw new RangeError(`${fn}: expected at least one figure; received none.`);
+  const cols = opts.cols ?? Math.min(figures.length, 3);
+  const rows = Math.ceil(figures.length / cols);
+  const gap = 0.08;
+  const w = (1 - gap * (cols - 1)) / cols;
+  const h = (1 - gap * 1.6 * (rows - 1)) / rows;
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title },
+    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    height: opts.height ?? 380 * rows,
+    margin: { l: 70, r: 30, t: 80, b: 60 },
+    legend: { orientation: "h", y: -0.12 },
+    annotations: [] as Trace[],
+    shapes: [] as Trace[],
+  };
+  const seen = new Set<string>();
+  const data: Trace[] = [];
+  figures.forEach((fig, i) => {
+    const r = Math.floor(i / cols);
+    const c = i % cols;
+    const suffix = i === 0 ? "" : String(i + 1);
+    const x0 = c * (w + gap);
+    const y1 = 1 - r * (h + gap * 1.6);
+    const sub = fig.layout as { title?: { text?: string }; xaxis?: object; yaxis?: object; barmode?: string };
+    layout[`xaxis${suffix}`] = { ...sub.xaxis, domain: [x0, x0 + w], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...sub.yaxis, domain: [y1 - h, y1], anchor: `x${suffix}` };
+    if (sub.barmode) layout.barmode = sub.barmode;
+    (layout.annotations as Trace[]).push({
+      text: `<b>${sub.title?.text ?? ""}</b>`,
+      xref: "paper",
+      yref: "paper",
+      x: x0 + w / 2,
+      y: y1 + 0.01,
+      xanchor: "center",
+      yanchor: "bottom",
+      showarrow: false,
+    });
+    for (const t of fig.data) {
+      const name = String(t.name ?? "");
+      const show = t.showlegend !== false && !seen.has(name);
+      if (show) seen.add(name);
+      data.push({ ...t, xaxis: `x${suffix}`, yaxis: `y${suffix}`, showlegend: show });
+    }
+  });
+  return { data, layout };
+}
+
+/** Draw the traces of `others` on top of `base` (keeping `base`'s title, axes and layout). */
+export function overlay(base: Figure, ...others: Figure[]): Figure {
+  return { data: [...base.data, ...others.flatMap((f) => f.data)], layout: base.layout };
+}
