@@ -126,7 +126,7 @@ const CHECK_LATE_ERRORS = `await new Promise((resolve) => setTimeout(resolve, 25
 {
   const late = ((globalThis as any).__pglabLateErrors ?? []) as string[];
   if (late.length > 0) {
-    console.error("UncaughtException: raised after a cell had finished:\\n" + late.join("\\n"));
+    console.error(late.join("\\n"));
     throw new Error("an exception was raised after a cell had finished");
   }
 }`;

@@ -68,7 +68,7 @@ export function errorMessage(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trimEnd());
   const diagnostics = lines.filter((l) => /^\d+:\d+ - /.test(l));
   if (diagnostics.length) return diagnostics.join("\n");
-  const thrown = lines.find((l) => /^(Uncaught|UnhandledPromiseRejection:|UncaughtException:)?\s*[A-Za-z_$][\w$]*(Error|Exception)\b.*/.test(l) && !/^\s+at /.test(l));
+  const thrown = lines.find((l) => /^\s*(?:[A-Za-z_$][\w$]*)?(Error|Exception)\b/.test(l) && !/^\s+at /.test(l));
   if (thrown) return thrown.trim();
   const text = lines.filter((l) => l.trim() !== "").slice(0, 5).join("\n");
   return text || "(the kernel reported a failure but wrote no message)";

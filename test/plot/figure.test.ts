@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { METHOD_COLORS, bandChart, barChart, heatmap, histogram, lineChart, overlay, scatter, subplots } from "../../src/plot/figure";
+
+const axes = { title: "T", xLabel: "x", yLabel: "y" };
+
+describe("figure builders", () => {
+  test("title and axis labels are required, with an error naming the option", () => {
+    assert.throws(() => lineChart([{ name: "a", y: [1] }], { ...axes, title: "" }), /option "title" is required/);
+    assert.throws(() => lineChart([{ name: "a", y: [1] }], { ...axes, xLabel: undefined as unknown as string }), /option "xLabel" is required/);
+    assert.throws(() => histogram([{ name: "a", values: [1] }], { ...axes, yLabel: " " }), /option "yLabel" is required/);
+  });
+
+  test("lineChart: labelled axes, x defaults to 0..n-1, non-finite values become gaps", () => {
+    const fig = lineChart([{ name: "a", y: [1, NaN, 3] }], axes);
+    const layout = fig.layout as { title: { text: string }; xaxis: { title: { text: string } }; yaxis: { title: { text: string } } };
+    assert.equal(layout.title.text, "T");
+    assert.equal(layout.xaxis.title.text, "x");
+    assert.equal(layout.yaxis.title.text, "y");
+    assert.deepEqual(fig.data[0].x, [0, 1, 2]);
+    assert.deepEqual(fig.data[0].y, [1, null, 3]);
+    assert.throws(() => lineChart([{ name: "a", x: [0, 1], y: [1, 2, 3] }], axes), /2 x values but 3 y values/);
+  });
+
+  test("bandChart: a filled band plus the mean line, per method, in the method's fixed colour", () => {
+    const fig = bandChart([{ name: "REINFORCE", curves: [[0, 2], [2, 4]] }], axes);
+    assert.equal(fig.data.length, 2);
+    assert.equal(fig.data[0].fill, "toself");
+    assert.deepEqual(fig.data[1].y, [1, 3]);
+    assert.equal((fig.data[1].line as { color: string }).color, METHOD_COLORS.reinforce);
+  });
+
+  test("unknown methods get distinct colours that avoid the known ones in the figure", () => {
+    const fig = lineChart([{ name: "REINFORCE", y: [1] }, { name: "mine", y: [1] }, { name: "yours", y: [1] }], axes);
+    const colors = fig.data.map((t) => (t.line as { color: string }).color);
+    assert.equal(new Set(colors).size, 3);
+  });
+
+  test("reference lines become dashed shapes with a label", () => {
+    const fig = lineChart([{ name: "a", y: [1, 2] }], { ...axes, refLines: [{ y: -11.66, name: "J(p*)" }] });
+    const shapes = fig.layout.shapes as { y0: number; line: { dash: string } }[];
+    assert.equal(shapes[0].y0, -11.66);
+    assert.equal(shapes[0].line.dash, "dash");
+    assert.throws(() => lineChart([{ name: "a", y: [1] }], { ...axes, refLines: [{ name: "bad" }] }), /needs a finite x or y/);
+  });
+
+  test("histogram, bar chart, heatmap, scatter, overlay and subplots", () => {
+    assert.equal(histogram([{ name: "h", values: [1, 2] }], { ...axes, bins: 5 }).data[0].nbinsx, 5);
+    const bars = barChart(["a", "b"], [{ name: "v", values: [1, 2], errors: [0.1, 0.2] }], axes);
+    assert.deepEqual((bars.data[0].error_y as { array: number[] }).array, [0.1, 0.2]);
+    assert.throws(() => barChart(["a"], [{ name: "v", values: [1, 2] }], axes), /2 values for 1 categories/);
+    const hm = heatmap([[1, 2], [3, 4]], { ...axes, colorbarTitle: "J" });
+    assert.deepEqual(hm.data[0].z, [[1, 2], [3, 4]]);
+    assert.throws(() => heatmap([[1, 2], [3]], { ...axes, colorbarTitle: "J" }), /row 1 has 1 values; expected 2/);
+    assert.equal(scatter([{ name: "s", x: [1], y: [2] }], axes).data[0].mode, "markers");
+    assert.equal(overlay(lineChart([{ name: "a", y: [1] }], axes), lineChart([{ name: "b", y: [1] }], axes)).data.length, 2);
+    const grid = subplots([lineChart([{ name: "a", y: [1] }], axes), lineChart([{ name: "a", y: [2] }], { ...axes, title: "U" })], { title: "both" });
+    assert.equal(grid.data[1].xaxis, "x2");
+    assert.equal(grid.data[1].showlegend, false, "a name appears once in the legend");
+    assert.ok((grid.layout.xaxis2 as { domain: number[] }).domain[0] > 0.5);
+  });
+});
