@@ -9,9 +9,11 @@
  *
  * ```ts
  * const live = new LiveTraining({ title: "REINFORCE on CartPole-v1", yLabel: "mean return", totalSteps: 1e5 });
- * for (...) live.update({ iteration, episodes, envSteps, value: meanReturn });
- * live.finish();
+ * for (...) await live.update({ iteration, episodes, envSteps, value: meanReturn });
+ * await live.finish();
  * ```
+ * `update` is async: after a redraw it yields to the event loop once, so that the kernel can send
+ * the new picture while a synchronous training loop is still running.
  */
 import { displayBundle, figureBundle, inNotebook } from "./display";
 import { lineChart } from "./figure";
@@ -37,6 +39,10 @@ export interface LivePoint {
   value: number;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -53,7 +59,8 @@ export class LiveTraining {
   private lastCost = 0;
   private drawn = false;
   private last: LivePoint | null = null;
-  /** Total milliseconds spent drawing, to check the throttle's promise. */
+  /** Redraws so far, and the milliseconds they took (to check the throttle's promise). */
+  draws = 0;
   drawMs = 0;
 
   constructor(opts: LiveOptions) {
@@ -64,13 +71,16 @@ export class LiveTraining {
     this.displayId = `pglab-live-${process.pid}-${Date.now().toString(36)}`;
   }
 
-  /** Record a point; redraw if the throttle allows. */
-  update(point: LivePoint): void {
+  /** Record a point; redraw if the throttle allows (and then let the kernel send it). */
+  async update(point: LivePoint): Promise<void> {
     this.last = point;
     this.xs.push(this.opts.x === "iteration" ? point.iteration : point.envSteps);
     this.ys.push(point.value);
     const now = performance.now();
-    if (now - this.lastDraw >= Math.max(this.opts.minIntervalMs ?? 1000, 100 * this.lastCost)) this.draw(now);
+    if (now - this.lastDraw >= Math.max(this.opts.minIntervalMs ?? 1000, 100 * this.lastCost)) {
+      this.draw(now);
+      await yieldToEventLoop();
+    }
   }
 
   /** The status line for the latest point. */
@@ -89,8 +99,9 @@ export class LiveTraining {
   }
 
   /** Final redraw (always), and end the terminal line. */
-  finish(): void {
+  async finish(): Promise<void> {
     this.draw(performance.now(), true);
+    await yieldToEventLoop();
   }
 
   private draw(now: number, final = false): void {
@@ -109,6 +120,7 @@ export class LiveTraining {
     } else if (process.stderr.isTTY && !process.env.CI) {
       process.stderr.write(`\r${status}\x1b[K${final ? "\n" : ""}`);
     }
+    this.draws++;
     this.lastCost = performance.now() - t0;
     this.drawMs += this.lastCost;
     this.lastDraw = now;

@@ -29,9 +29,12 @@ test("outside a notebook, show prints a summary line instead of failing", (t) =>
   assert.deepEqual(lines, ["[figure] T"]);
 });
 
-test("live training view: status line with rate and ETA; redraws are throttled", () => {
+test("live training view: status line with rate and ETA; redraws are throttled", async () => {
   const live = new LiveTraining({ title: "run", yLabel: "return", totalSteps: 1000, minIntervalMs: 60_000 });
-  for (let i = 1; i <= 500; i++) live.update({ iteration: i, episodes: i, envSteps: i, value: i });
+  for (let i = 1; i <= 500; i++) await live.update({ iteration: i, episodes: i, envSteps: i, value: i });
+  assert.equal(live.draws, 1, "one redraw per minute at most");
+  await live.finish();
+  assert.equal(live.draws, 2, "finish always redraws");
   const status = live.status();
   assert.match(status, /iteration 500 \| episodes 500 \| env steps 500 \| [\d,]+ steps\/s \| elapsed [\d.]+ s \| ETA/);
   assert.throws(() => new LiveTraining({} as never), /expected options \{ title, yLabel \}/);
