@@ -8,3 +8,4 @@ export type { BackendName, TfInfo } from "./tf";
 export { budget, isQuick } from "./config";
 export { confidenceBand, mean, meanConfidence, standardError, tQuantile975, variance } from "./stats";
 export * as plot from "./plot/index";
+export * from "./envs/index";

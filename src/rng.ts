@@ -63,6 +63,16 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one forbidden state
   }
 
+  /**
+   * A generator seeded from the operating system's entropy, for runs that were given no seed
+   * (like Gymnasium's unseeded reset). Its `seed` is recorded, so the run can be repeated.
+   */
+  static fromEntropy(): Rng {
+    const words = new Uint32Array(2);
+    globalThis.crypto.getRandomValues(words);
+    return new Rng((words[0] & 0x1fffff) * 0x100000000 + words[1]);
+  }
+
   /** An independent generator determined by this one's seed and path plus `index`. */
   stream(index: number): Rng {
     return new Rng(this.seed, [...this.path, index]);

@@ -16,3 +16,5 @@ export { FIGURE_CLASS, PLOTLY_LOADER_ATTR, PLOTLY_MIME, displayBundle, figureBun
 export type { MimeBundle } from "./display";
 export { LiveTraining } from "./live";
 export type { LiveOptions, LivePoint } from "./live";
+export { animationHtml, showAnimation } from "./animation";
+export type { AnimationOptions } from "./animation";

@@ -1,0 +1,27 @@
+/** Environments: Gymnasium's API, classic control, the lecture's tabular problems, vector envs. */
+export { BaseEnv, NO_INFO, checkAction, checkState } from "./env";
+export type { ActOf, Env, EnvSpec, Info, ObsOf, ResetArgs, ResetResult, StepResult } from "./env";
+export { Box, Discrete } from "./spaces";
+export type { Space } from "./spaces";
+export { TimeLimit } from "./wrappers";
+export { make, makeVector, register, registeredIds, registration } from "./registry";
+export type { MadeEnvs, Registration } from "./registry";
+export { CARTPOLE_CONSTANTS, CartPole, cartPoleKernel, renderCartPole } from "./classic/cartpole";
+export { Pendulum, angleNormalize, pendulumKernel, renderPendulum } from "./classic/pendulum";
+export type { KernelAction, VectorKernel } from "./kernel";
+export { VectorEnv } from "./vector";
+export type { VectorEnvOptions } from "./vector";
+export { cloneMdp, validateMdp } from "./tabular/mdp";
+export type { TabularMDP } from "./tabular/mdp";
+export { TabularEnv } from "./tabular/tabular-env";
+export type { TabularEnvOptions } from "./tabular/tabular-env";
+export { ShortCorridor, shortCorridorMdp } from "./tabular/short-corridor";
+export { Bandit } from "./tabular/bandit";
+export type { BanditArgs } from "./tabular/bandit";
+export { GridWorld } from "./tabular/gridworld";
+export type { Cell, GridWorldArgs } from "./tabular/gridworld";
+export { randomMdp } from "./tabular/random-mdp";
+export type { RandomMdpArgs } from "./tabular/random-mdp";
+export { checkEnv } from "./check";
+export { recordEpisode } from "./record";
+export type { Episode } from "./record";

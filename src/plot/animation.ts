@@ -1,0 +1,61 @@
+/**
+ * An animation of SVG frames (e.g. an episode rendered by `env.render()`) with play/pause and a time
+ * slider, as plain HTML and JavaScript: it works in JupyterLab (trusted output), classic Notebook,
+ * and the exported book, offline. VS Code shows it too (its HTML outputs run scripts).
+ */
+import { displayBundle } from "./display";
+
+export interface AnimationOptions {
+  title: string;
+  /** Frames per second when playing (default 30). */
+  fps?: number;
+  /** Optional caption per frame, e.g. "t = 12, return = 12". */
+  captions?: string[];
+}
+
+let animationCount = 0;
+
+/** The HTML of an animation. */
+export function animationHtml(frames: string[], opts: AnimationOptions): string {
+  if (!Array.isArray(frames) || frames.length === 0 || frames.some((f) => typeof f !== "string")) {
+    throw new TypeError(`animation: expected a non-empty list of SVG strings; received ${Array.isArray(frames) ? `${frames.length} frames` : typeof frames}.`);
+  }
+  if (typeof opts?.title !== "string" || opts.title.trim() === "") throw new TypeError(`animation: option "title" is required; received ${JSON.stringify(opts?.title)}.`);
+  const fps = opts.fps ?? 30;
+  if (!(fps > 0 && fps <= 240)) throw new RangeError(`animation: fps must be in (0, 240]; received ${fps}.`);
+  if (opts.captions && opts.captions.length !== frames.length) {
+    throw new RangeError(`animation: ${opts.captions.length} captions for ${frames.length} frames; expected one per frame.`);
+  }
+  const id = `pglab-anim-${process.pid}-${Date.now().toString(36)}-${++animationCount}`;
+  const data = JSON.stringify({ frames, captions: opts.captions ?? null, fps }).replace(/</g, "\\u003c");
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  return (
+    `<div id="${id}" class="pglab-animation" style="font-family:Helvetica,Arial,sans-serif">` +
+    `<div style="font-weight:bold;margin:4px 0">${esc(opts.title)}</div>` +
+    `<div class="frame">${frames[0]}</div>` +
+    `<div style="display:flex;align-items:center;gap:8px;margin-top:4px">` +
+    `<button class="play" type="button" style="min-width:64px">Play</button>` +
+    `<input class="slider" type="range" min="0" max="${frames.length - 1}" value="0" step="1" style="flex:1" aria-label="time step"/>` +
+    `<span class="label" style="font-family:monospace;min-width:150px"></span></div></div>\n` +
+    `<script type="text/javascript">(function () {\n` +
+    `  var d = ${data};\n` +
+    `  var root = document.getElementById(${JSON.stringify(id)}); if (!root) return;\n` +
+    `  var frame = root.querySelector(".frame"), slider = root.querySelector(".slider"), label = root.querySelector(".label"), button = root.querySelector(".play");\n` +
+    `  var i = 0, timer = null;\n` +
+    `  function draw(k) { i = k; frame.innerHTML = d.frames[k]; slider.value = k; label.textContent = d.captions ? d.captions[k] : ("frame " + (k + 1) + " / " + d.frames.length); }\n` +
+    `  function stop() { if (timer) { clearInterval(timer); timer = null; } button.textContent = "Play"; }\n` +
+    `  function play() { if (i >= d.frames.length - 1) draw(0); button.textContent = "Pause"; timer = setInterval(function () { if (i >= d.frames.length - 1) { stop(); return; } draw(i + 1); }, 1000 / d.fps); }\n` +
+    `  button.addEventListener("click", function () { if (timer) stop(); else play(); });\n` +
+    `  slider.addEventListener("input", function () { stop(); draw(parseInt(slider.value, 10)); });\n` +
+    `  draw(0);\n` +
+    `})();</script>`
+  );
+}
+
+/** Show an animation inline (outside a notebook, prints a one-line summary). */
+export function showAnimation(frames: string[], opts: AnimationOptions): void {
+  const html = animationHtml(frames, opts);
+  if (!displayBundle({ "text/html": html, "text/plain": `[animation] ${opts.title} (${frames.length} frames)` })) {
+    console.log(`[animation] ${opts.title} (${frames.length} frames)`);
+  }
+}
