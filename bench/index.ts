@@ -2,10 +2,11 @@
  * `npm run bench [-- GROUP ...] [-- --json]`: runs the benchmarks (all groups, or those named) and
  * prints a table of medians; with --json, the last line is one JSON object with every figure.
  */
+import { envs } from "./envs";
 import { foundation } from "./foundation";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [foundation];
+const BENCHES: Bench[] = [envs, foundation];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");

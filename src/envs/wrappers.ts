@@ -69,8 +69,7 @@ export class TimeLimit<E extends Env> implements Env<ObsOf<E>, ActOf<E>> {
       result.truncated = true;
       this.ended = true;
     }
-    if (result.terminated) this.ended = true;
-    return result;
+    return result; // after a termination, the wrapped env itself refuses the next step
   }
 
   private forward<K extends keyof Optional>(key: K): NonNullable<Optional[K]> {

@@ -80,6 +80,14 @@ for (const chapter of built) {
     assert.equal(drawn, chapter.figures, `${chapter.name}: plotly drew ${drawn} of ${chapter.figures} figures`);
     assert.equal((dom.match(/class="main-svg"/g) ?? []).length >= drawn, true, `${chapter.name}: a drawn figure has no SVG`);
 
+    const animations = [...dom.matchAll(/<div id="pglab-anim-[^"]*" class="pglab-animation"[\s\S]*?<span class="label"[^>]*>([^<]*)<\/span>/g)];
+    const expectedAnimations = (html.match(/class="pglab-animation"/g) ?? []).length;
+    assert.equal(animations.length, expectedAnimations, `${chapter.name}: animation controls missing`);
+    for (const m of animations) {
+      assert.match(m[0], /<div class="frame"><svg/, `${chapter.name}: an animation shows no frame`);
+      assert.ok(m[1].trim().length > 0, `${chapter.name}: an animation's script did not run (empty frame label)`);
+    }
+
     const nb = readNotebook(path.join(NOTEBOOK_DIR, `${chapter.name}.ipynb`));
     const hasMath = nb.cells.some((c) => c.cell_type === "markdown" && /\$[^$]+\$/.test(cellSource(c)));
     const typeset = (dom.match(/<mjx-container/g) ?? []).length;

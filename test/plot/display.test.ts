@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { FIGURE_CLASS, PLOTLY_LOADER_ATTR, PLOTLY_MIME, figureBundle, reloadPlotly, show } from "../../src/plot/display";
 import { lineChart } from "../../src/plot/figure";
 import { LiveTraining } from "../../src/plot/live";
+import { animationHtml } from "../../src/plot/animation";
 
 const fig = lineChart([{ name: "a</script><b>", y: [1, 2] }], { title: "T", xLabel: "x", yLabel: "y" });
 
@@ -38,4 +39,15 @@ test("live training view: status line with rate and ETA; redraws are throttled",
   const status = live.status();
   assert.match(status, /iteration 500 \| episodes 500 \| env steps 500 \| [\d,]+ steps\/s \| elapsed [\d.]+ s \| ETA/);
   assert.throws(() => new LiveTraining({} as never), /expected options \{ title, yLabel \}/);
+});
+
+test("animation: frames, play/pause, slider, captions; bad input is an error", () => {
+  const html = animationHtml(["<svg>a</svg>", "<svg>b</svg>"], { title: "ep", captions: ["t = 0", "t = 1"], fps: 10 });
+  assert.match(html, /<button class="play"/);
+  assert.match(html, /<input class="slider" type="range" min="0" max="1"/);
+  assert.ok(html.includes("\\u003csvg>b\\u003c/svg>"), "frames are embedded safely in the script");
+  assert.ok(!/https?:\/\/(?!www\.w3\.org)/.test(html), "nothing is loaded from the network");
+  assert.throws(() => animationHtml([], { title: "x" }), /non-empty list of SVG strings/);
+  assert.throws(() => animationHtml(["<svg/>"], { title: "x", captions: [] }), /0 captions for 1 frames/);
+  assert.throws(() => animationHtml(["<svg/>"], { title: "" }), /option "title" is required/);
 });
