@@ -3,10 +3,11 @@
  * prints a table of medians; with --json, the last line is one JSON object with every figure.
  */
 import { envs } from "./envs";
+import { exactBench } from "./exact";
 import { foundation } from "./foundation";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [envs, foundation];
+const BENCHES: Bench[] = [envs, exactBench, foundation];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");

@@ -9,3 +9,4 @@ export { budget, isQuick } from "./config";
 export { confidenceBand, mean, meanConfidence, standardError, tQuantile975, variance } from "./stats";
 export * as plot from "./plot/index";
 export * from "./envs/index";
+export * as exact from "./exact/index";
