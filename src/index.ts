@@ -10,3 +10,7 @@ export { confidenceBand, mean, meanConfidence, standardError, tQuantile975, vari
 export * as plot from "./plot/index";
 export * from "./envs/index";
 export * as exact from "./exact/index";
+export * from "./policies/index";
+export * from "./estimators/index";
+export * from "./baselines/index";
+export * from "./critics/index";

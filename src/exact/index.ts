@@ -10,6 +10,7 @@ export {
   evaluate,
   finiteDifferenceGradient,
   objective,
+  optimalValues,
   policyGradient,
   sharedPolicy,
   softmaxPolicy,

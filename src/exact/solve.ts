@@ -230,3 +230,37 @@ export function finiteDifferenceGradient(mdpLike: MdpLike, theta: number[][], ep
     }),
   );
 }
+
+/**
+ * Q* by value iteration, Q(s, a) <- R[s][a] + gamma sum_s' P[s][a][s'] max_b Q(s', b), until the
+ * largest change is below `tolerance` (terminal states 0). Needs gamma < 1 or a problem where every
+ * policy terminates. Returns Q* and V* = max_a Q*.
+ */
+export function optimalValues(mdpLike: MdpLike, options: { tolerance?: number; maxIterations?: number } = {}): { Q: number[][]; V: number[] } {
+  const mdp = asMdp(mdpLike, "exact.optimalValues");
+  const tol = options.tolerance ?? 1e-10;
+  const maxIter = options.maxIterations ?? 100_000;
+  const { nStates: n, nActions: k, gamma, transitions: P, rewards: R, terminal } = mdp;
+  let V = new Float64Array(n);
+  const Q = Array.from({ length: n }, () => new Array<number>(k).fill(0));
+  for (let it = 0; it < maxIter; it++) {
+    const next = new Float64Array(n);
+    let delta = 0;
+    for (let s = 0; s < n; s++) {
+      if (terminal[s]) continue;
+      let best = -Infinity;
+      for (let a = 0; a < k; a++) {
+        let q = R[s][a];
+        const row = P[s][a];
+        for (let t = 0; t < n; t++) if (row[t] !== 0) q += gamma * row[t] * V[t];
+        Q[s][a] = q;
+        if (q > best) best = q;
+      }
+      next[s] = best;
+      delta = Math.max(delta, Math.abs(best - V[s]));
+    }
+    V = next;
+    if (delta < tol) return { Q, V: Array.from(V) };
+  }
+  throw new RangeError(`exact.optimalValues: value iteration did not converge within ${maxIter} iterations (gamma = ${gamma}); with gamma = 1, some policy may never terminate.`);
+}

@@ -1,0 +1,9 @@
+/** Policies: tabular and linear softmax (closed-form scores), MLP categorical and Gaussian (TF.js). */
+export { categoricalEntropy, drawIndex, softmaxInto } from "./policy";
+export type { CategoricalPolicy, Policy, SavedPolicy, TfPolicy } from "./policy";
+export { LinearSoftmax, TabularSoftmax } from "./softmax";
+export { ACTIVATIONS, Mlp } from "./mlp";
+export type { Activation, MlpConfig } from "./mlp";
+export { Gaussian, MlpCategorical } from "./networks";
+export type { GaussianConfig, MlpCategoricalConfig } from "./networks";
+export { loadPolicy, policyFromJSON, savePolicy } from "./io";
