@@ -5,9 +5,10 @@
 import { envs } from "./envs";
 import { exactBench } from "./exact";
 import { foundation } from "./foundation";
+import { policiesBench } from "./policies";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [envs, exactBench, foundation];
+const BENCHES: Bench[] = [envs, exactBench, policiesBench, foundation];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");

@@ -1,6 +1,6 @@
 /**
- * policy-gradient-lab: the public API. Notebooks import it with
- * `import * as pg from "./lib/index";` (or named imports from the same path).
+ * policy-gradient-lab: the public API. Notebooks import it with `import { pg } from "./pglab";`;
+ * scripts and tests import from this file.
  */
 export { Rng } from "./rng";
 export { BACKENDS, forcedBackend, initTf, tf } from "./tf";

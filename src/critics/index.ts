@@ -56,6 +56,13 @@ export class TabularValue implements ValueCritic<number> {
   value(s: number): number {
     return this.values[checkIndex("TabularValue.value", "state", s, this.values.length)];
   }
+  /**
+   * Start a new averaging window (with `lr: "average"`): one pass over a batch then computes, per
+   * state, the mean of its targets, so repeated passes are iterations of batch policy evaluation.
+   */
+  resetCounts(): void {
+    this.visits.fill(0);
+  }
   fit(states: number[], targets: ArrayLike<number>): number {
     checkTargets("TabularValue.fit", states.length, targets);
     let mse = 0;
@@ -127,7 +134,7 @@ export class MlpValue implements ValueCritic<ArrayLike<number>> {
     const loss = tf.tidy(() => {
       const x = tf.tensor2d(observations, [n, this.config.obsSize]);
       const y = tf.tensor1d(targets);
-      return this.optimizer.minimize(() => tf.mean(tf.square(tf.sub(this.net.apply(x).reshape([-1]), y))) as tf.Scalar, true, this.net.vars) as tf.Scalar;
+      return this.optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.reshape(this.net.apply(x), [-1]), y))) as tf.Scalar, true, this.net.vars) as tf.Scalar;
     });
     const value = loss.dataSync()[0];
     loss.dispose();
@@ -157,6 +164,10 @@ export class TabularActionValue implements ActionValueCritic<number> {
   q(s: number, a: number): number {
     checkIndex("TabularActionValue.q", "state", s, this.config.nStates);
     return this.table[s * this.nActions + checkIndex("TabularActionValue.q", "action", a, this.nActions)];
+  }
+  /** Start a new averaging window (see `TabularValue.resetCounts`). */
+  resetCounts(): void {
+    this.visits.fill(0);
   }
   /** Q as rows Q[s][a]. */
   rows(): number[][] {
@@ -274,7 +285,8 @@ export function trainValue<Obs>(critic: ValueCritic<Obs>, episodes: Episode<Obs,
 /**
  * One pass of Q-critic training over trajectories, step by step: Monte Carlo (target R_t), SARSA
  * (r + gamma Q(s', a') with the action actually taken next) or Q-learning (r + gamma max_a' Q(s', a'));
- * 0 after a terminal state. Returns the mean squared error seen.
+ * 0 after a terminal state. The last step of a truncated trajectory has no next action: SARSA then
+ * bootstraps from max_a' Q(s_T, a'), as Monte Carlo does from the tail. Returns the mean squared error.
  */
 export function trainActionValue<Obs>(
   critic: ActionValueCritic<Obs>,

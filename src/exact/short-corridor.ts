@@ -4,7 +4,17 @@
  * `shortCorridorSymbolic()` derives p* with mathjs: the derivative of J, its numerator as a polynomial
  * (`rationalize`), and that polynomial's root in (0, 1).
  */
-import { derivative, evaluate as evaluateExpression, parse, rationalize } from "mathjs";
+// mathjs is loaded with require and a minimal local type: importing its (very large) declarations would
+// add about a second to every notebook's import cell, which tslab type-checks.
+interface MathNode {
+  toString(): string;
+}
+const { derivative, evaluate: evaluateExpression, parse, rationalize } = require("mathjs") as {
+  parse(expr: string): MathNode;
+  derivative(expr: MathNode, variable: string): MathNode;
+  rationalize(expr: MathNode, scope: object, detailed: true): { numerator: MathNode; coefficients: number[] };
+  evaluate(expr: string, scope: Record<string, number>): unknown;
+};
 
 /** J(p) for p in (0, 1). */
 export function shortCorridorJ(p: number): number {
@@ -35,7 +45,7 @@ export interface ShortCorridorSymbolic {
 export function shortCorridorSymbolic(): ShortCorridorSymbolic {
   const J = parse("(2 * p - 4) / (p * (1 - p))");
   const dJ = derivative(J, "p");
-  const rational = rationalize(dJ, {}, true) as unknown as { numerator: { toString(): string }; coefficients: number[] };
+  const rational = rationalize(dJ, {}, true);
   const [c0, c1, c2] = rational.coefficients;
   const disc = Math.sqrt(c1 * c1 - 4 * c2 * c0);
   const roots = [(-c1 - disc) / (2 * c2), (-c1 + disc) / (2 * c2)];

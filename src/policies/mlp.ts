@@ -39,8 +39,33 @@ export function checkMlpConfig(where: string, c: MlpConfig): Required<MlpConfig>
   return { inputSize: c.inputSize, hiddenSizes: [...c.hiddenSizes], outputSize: c.outputSize, activation, outputGain, seed: c.seed ?? 0 };
 }
 
+/**
+ * x W + b with a hand-written gradient that transposes explicitly: TF.js' own MatMul gradient uses
+ * transposed matrix products, which the wasm backend runs about ten times slower than a transpose
+ * followed by a plain product (measured: 16 ms against 1.4 ms for [4408, 64]^T [4408, 64]).
+ */
+const dense = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x, w), b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+) => tf.Tensor2D;
+
+/** tanh(x) = 2 sigmoid(2x) - 1: the same function, five times faster than the wasm backend's Tanh kernel. */
+function tanh(x: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+}
+
 function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
-  return activation === "tanh" ? tf.tanh(x) : activation === "relu" ? tf.relu(x) : tf.elu(x);
+  return activation === "tanh" ? tanh(x) : activation === "relu" ? tf.relu(x) : tf.elu(x);
 }
 
 export class Mlp {
@@ -85,7 +110,7 @@ export class Mlp {
       let h: tf.Tensor = x;
       const layers = this.vars.length / 2;
       for (let l = 0; l < layers; l++) {
-        h = tf.add(tf.matMul(h as tf.Tensor2D, this.vars[2 * l] as tf.Tensor2D), this.vars[2 * l + 1]);
+        h = dense(h as tf.Tensor2D, this.vars[2 * l] as tf.Tensor2D, this.vars[2 * l + 1] as tf.Tensor1D);
         if (l + 1 < layers) h = activate(h, this.config.activation);
       }
       return h as tf.Tensor2D;

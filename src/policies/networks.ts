@@ -115,7 +115,7 @@ export class MlpCategorical implements CategoricalPolicy<ArrayLike<number>>, TfP
   }
 
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(this.net.apply(observations)), tf.oneHot(actions.toInt(), this.nActions)), 1) as tf.Tensor1D);
+    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(this.net.apply(observations)), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D);
   }
 
   /** Entropy of pi(.|s) for a batch, in TF.js (for entropy bonuses). */
@@ -265,13 +265,13 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
     const out = this.net.apply(observations);
     const d = this.actionSize;
     if (this.logStd) return { mean: out, logStd: this.logStd };
-    return { mean: out.slice([0, 0], [-1, d]), logStd: out.slice([0, d], [-1, d]) };
+    return { mean: tf.slice(out, [0, 0], [-1, d]), logStd: tf.slice(out, [0, d], [-1, d]) };
   }
 
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
       const { mean, logStd } = this.heads(observations);
-      const a = actions.reshape([-1, this.actionSize]);
+      const a = tf.reshape(actions, [-1, this.actionSize]);
       const z = tf.div(tf.sub(a, mean), tf.exp(logStd));
       const perDim = tf.sub(tf.sub(tf.mul(-0.5, tf.square(z)), logStd), 0.5 * LOG_2PI);
       return tf.sum(perDim, 1) as tf.Tensor1D;

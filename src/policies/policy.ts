@@ -76,6 +76,7 @@ export function softmaxInto(logits: ArrayLike<number>, off: number, n: number, o
     out[i] = e;
     z += e;
   }
+  if (!(z >= 1 && z < Infinity)) throw new RangeError(`softmax: logits contain NaN; expected finite numbers (NaN logits usually mean diverged parameters).`);
   for (let i = 0; i < n; i++) out[i] /= z;
   return out;
 }

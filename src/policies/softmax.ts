@@ -128,8 +128,10 @@ export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
     const theta = this.mirror.current() ?? this.variables()[0];
     return tf.tidy(() => {
-      const rows = tf.gather(theta, observations.reshape([-1]).toInt()) as tf.Tensor2D;
-      return tf.sum(tf.mul(tf.logSoftmax(rows), tf.oneHot(actions.toInt(), this.nActions)), 1) as tf.Tensor1D;
+      // one-hot rows times theta, rather than gather, whose gradient the wasm backend lacks
+      const states = tf.cast(tf.reshape(observations, [-1]), "int32") as tf.Tensor1D;
+      const rows = tf.matMul(tf.cast(tf.oneHot(states, this.nStates), "float32"), theta) as tf.Tensor2D;
+      return tf.sum(tf.mul(tf.logSoftmax(rows), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
     });
   }
 
@@ -232,7 +234,7 @@ export class LinearSoftmax implements CategoricalPolicy<ArrayLike<number>>, TfPo
 
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
     const theta = this.mirror.current() ?? this.variables()[0];
-    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(observations.matMul(theta)), tf.oneHot(actions.toInt(), this.nActions)), 1) as tf.Tensor1D);
+    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(tf.matMul(observations, theta)), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D);
   }
 
   markUpdated(): void {

@@ -1,0 +1,10 @@
+/**
+ * The policy-gradient lab, for notebooks: `import { pg } from "./pglab";`
+ *
+ * `pg` is the library's public API (src/index.ts), compiled to dist/lib by `npm install` and rebuilt
+ * automatically when a file in src/ changes (see scripts/lib-loader.js).
+ */
+import type * as Lib from "../dist/lib/index";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const pg: typeof Lib = require("../scripts/lib-loader.js").load();
