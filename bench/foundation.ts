@@ -25,6 +25,7 @@ export const foundation: Bench = {
   repetitions: 3,
   description: {
     kernel_import_s: "nbconvert + kernel start + the library's import cell and initTf (s)",
+    kernel_import_no_python_s: "the same without Jupyter: a Node process running tslab's converter and executor (s)",
     setup_quick_s: "notebooks/00-setup.ipynb in quick mode through nbconvert (s)",
   },
   run(): Figures {
@@ -35,8 +36,12 @@ export const foundation: Bench = {
     fs.writeFileSync(importOnly, JSON.stringify({ ...setup, cells: [firstCode, { ...firstCode, source: "await pg.initTf();" }] }));
     try {
       const env = kernel.jupyterEnv();
+      const started = performance.now();
+      const inProcess = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "scripts", "run-notebook.ts"), importOnly], { encoding: "utf8" });
+      const noPython = inProcess.status === 0 ? (performance.now() - started) / 1000 : null;
       return {
         kernel_import_s: nbconvertSeconds(importOnly, env),
+        kernel_import_no_python_s: noPython,
         setup_quick_s: nbconvertSeconds(path.join(NOTEBOOK_DIR, "00-setup.ipynb"), { ...env, PG_QUICK: "1" }),
       };
     } finally {

@@ -10,13 +10,13 @@
  * const backend = await initTf();   // "wasm" on a machine without tfjs-node
  * ```
  */
-// tfjs-core rather than the "@tensorflow/tfjs" bundle: the library needs no layers, converter or data
-// API, and leaving their type declarations out makes the notebooks' import cell faster. Gradients,
-// chained ops (x.square().sum()) and the cpu backend are registered explicitly, as the bundle does.
+// Types come from tfjs-core only: the "@tensorflow/tfjs" bundle's declarations (layers, converter,
+// data) would add about a second to every notebook's import cell, and the library needs none of them.
+// At run time the bundle is required (untyped): it registers the gradients, the chained ops
+// (x.square().sum()) and the cpu backend into the same tfjs-core.
 import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-core/dist/register_all_gradients";
-import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
-import "@tensorflow/tfjs-backend-cpu";
+import type {} from "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
+require("@tensorflow/tfjs");
 
 export { tf };
 
