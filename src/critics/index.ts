@@ -25,6 +25,15 @@ export interface ActionValueCritic<Obs> {
   fit(observations: Obs[], actions: ArrayLike<number>, targets: ArrayLike<number>): number;
 }
 
+/** One optimiser step on `loss` over the network's variables; refreshes its snapshot; returns the loss before the step. */
+function optimiserStep(optimizer: tf.Optimizer, net: Mlp, loss: () => tf.Scalar): number {
+  const value = tf.tidy(() => optimizer.minimize(loss, true, net.vars) as tf.Scalar);
+  const out = value.dataSync()[0];
+  value.dispose();
+  net.markUpdated();
+  return out;
+}
+
 function checkLr(fn: string, lr: unknown): number {
   if (typeof lr !== "number" || !(lr > 0 && Number.isFinite(lr))) throw new RangeError(`${fn}: lr must be a positive number; received ${String(lr)}.`);
   return lr;
@@ -131,15 +140,10 @@ export class MlpValue implements ValueCritic<ArrayLike<number>> {
   /** One Adam step on observations [N * obsSize] and targets [N]; returns the loss before the step. */
   fitFlat(observations: Float32Array, targets: Float32Array): number {
     const n = targets.length;
-    const loss = tf.tidy(() => {
+    return optimiserStep(this.optimizer, this.net, () => {
       const x = tf.tensor2d(observations, [n, this.config.obsSize]);
-      const y = tf.tensor1d(targets);
-      return this.optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.reshape(this.net.apply(x), [-1]), y))) as tf.Scalar, true, this.net.vars) as tf.Scalar;
+      return tf.mean(tf.square(tf.sub(tf.reshape(this.net.apply(x), [-1]), tf.tensor1d(targets)))) as tf.Scalar;
     });
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    this.net.markUpdated();
-    return value;
   }
   dispose(): void {
     this.net.dispose();
@@ -233,16 +237,11 @@ export class MlpActionValue implements ActionValueCritic<ArrayLike<number>> {
   fit(observations: ArrayLike<number>[], actions: ArrayLike<number>, targets: ArrayLike<number>): number {
     checkTargets("MlpActionValue.fit", observations.length, targets);
     const n = observations.length;
-    const loss = tf.tidy(() => {
+    return optimiserStep(this.optimizer, this.net, () => {
       const x = tf.tensor2d(observations.map((o) => Array.from(o)), [n, this.config.obsSize]);
       const mask = tf.oneHot(tf.tensor1d(Array.from(actions), "int32"), this.nActions);
-      const y = tf.tensor1d(Array.from(targets));
-      return this.optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.sum(tf.mul(this.net.apply(x), mask), 1), y))) as tf.Scalar, true, this.net.vars) as tf.Scalar;
+      return tf.mean(tf.square(tf.sub(tf.sum(tf.mul(this.net.apply(x), mask), 1), tf.tensor1d(Array.from(targets))))) as tf.Scalar;
     });
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    this.net.markUpdated();
-    return value;
   }
   dispose(): void {
     this.net.dispose();

@@ -35,9 +35,10 @@
  * physical state (float64).
  */
 import type { Rng } from "../../rng";
-import { BaseEnv, NO_INFO, type ResetResult, type StepResult, checkState } from "../env";
+import type { StepResult } from "../env";
 import type { VectorKernel } from "../kernel";
 import { Box, Discrete } from "../spaces";
+import { KernelEnv } from "./kernel-env";
 
 // Constants and derived quantities computed exactly as Gymnasium computes them.
 const GRAVITY = 9.8;
@@ -115,43 +116,18 @@ export const cartPoleKernel: VectorKernel = {
 const OBS_HIGH = [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD_RADIANS * 2, Infinity];
 
 /** Gymnasium's CartPole-v1 (without its time limit; `make("CartPole-v1")` adds it). */
-export class CartPole extends BaseEnv<Float32Array, number> {
+export class CartPole extends KernelEnv<number> {
   readonly observationSpace = new Box(OBS_HIGH.map((h) => -h), OBS_HIGH);
   readonly actionSpace = new Discrete(2);
-  private readonly state = new Float64Array(4);
   private readonly action = [0];
 
   constructor() {
-    super("CartPole-v1");
-  }
-
-  protected resetState(rng: Rng, options: Record<string, unknown>): ResetResult<Float32Array> {
-    cartPoleKernel.reset(rng, this.state, 0, options);
-    return { observation: this.observation(), info: NO_INFO };
+    super(cartPoleKernel, STATE_LABELS);
   }
 
   protected transition(action: number, rng: Rng): StepResult<Float32Array> {
     this.action[0] = action;
-    const reward = cartPoleKernel.step(this.state, 0, this.action, 0, rng);
-    const terminated = cartPoleKernel.terminal(this.state, 0);
-    return { observation: this.observation(), reward, terminated, truncated: false, info: NO_INFO };
-  }
-
-  private observation(): Float32Array {
-    const obs = new Float32Array(4);
-    cartPoleKernel.observe(this.state, 0, obs, 0);
-    return obs;
-  }
-
-  /** The physical state [x, xDot, theta, thetaDot] in float64. */
-  getState(): number[] {
-    return Array.from(this.state);
-  }
-
-  /** Place the system in a state [x, xDot, theta, thetaDot]; the episode continues from there. */
-  setState(state: ArrayLike<number>): void {
-    this.state.set(checkState(this.name, state, STATE_LABELS));
-    this.resume();
+    return this.advance(this.action, rng);
   }
 
   /** The current state drawn as SVG. */

@@ -36,9 +36,10 @@
  * place the physical state.
  */
 import type { Rng } from "../../rng";
-import { BaseEnv, NO_INFO, type ResetResult, type StepResult, checkState } from "../env";
+import type { ResetResult, StepResult } from "../env";
 import type { VectorKernel } from "../kernel";
 import { Box } from "../spaces";
+import { KernelEnv } from "./kernel-env";
 
 const MAX_SPEED = 8;
 const MAX_TORQUE = 2.0;
@@ -101,48 +102,27 @@ export function pendulumKernel(g = 10.0): VectorKernel {
 }
 
 /** Gymnasium's Pendulum-v1 (without its time limit; `make("Pendulum-v1")` adds it). */
-export class Pendulum extends BaseEnv<Float32Array, Float32Array | number[]> {
+export class Pendulum extends KernelEnv<Float32Array | number[]> {
   readonly observationSpace = new Box([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED]);
   readonly actionSpace = new Box(-MAX_TORQUE, MAX_TORQUE, [1]);
   readonly g: number;
-  private readonly kernel: VectorKernel;
-  private readonly state = new Float64Array(2);
   /** The last torque applied (after clipping), or null before the first step. */
   lastTorque: number | null = null;
 
   constructor(args: { g?: number } = {}) {
-    super("Pendulum-v1");
-    this.g = args.g ?? 10.0;
-    this.kernel = pendulumKernel(this.g);
+    const g = args.g ?? 10.0;
+    super(pendulumKernel(g), STATE_LABELS);
+    this.g = g;
   }
 
-  protected resetState(rng: Rng, options: Record<string, unknown>): ResetResult<Float32Array> {
-    this.kernel.reset(rng, this.state, 0, options);
+  protected override resetState(rng: Rng, options: Record<string, unknown>): ResetResult<Float32Array> {
     this.lastTorque = null;
-    return { observation: this.observation(), info: NO_INFO };
+    return super.resetState(rng, options);
   }
 
   protected transition(action: Float32Array | number[], rng: Rng): StepResult<Float32Array> {
-    const reward = this.kernel.step(this.state, 0, action, 0, rng);
     this.lastTorque = Math.min(Math.max(action[0], -MAX_TORQUE), MAX_TORQUE);
-    return { observation: this.observation(), reward, terminated: false, truncated: false, info: NO_INFO };
-  }
-
-  private observation(): Float32Array {
-    const obs = new Float32Array(3);
-    this.kernel.observe(this.state, 0, obs, 0);
-    return obs;
-  }
-
-  /** The physical state [theta, thetaDot]. */
-  getState(): number[] {
-    return Array.from(this.state);
-  }
-
-  /** Place the pendulum at [theta, thetaDot]; the episode continues from there. */
-  setState(state: ArrayLike<number>): void {
-    this.state.set(checkState(this.name, state, STATE_LABELS));
-    this.resume();
+    return this.advance(action, rng);
   }
 
   /** The current state drawn as SVG. */
