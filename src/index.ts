@@ -14,3 +14,4 @@ export * from "./policies/index";
 export * from "./estimators/index";
 export * from "./baselines/index";
 export * from "./critics/index";
+export * from "./algorithms/index";

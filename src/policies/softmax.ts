@@ -130,7 +130,9 @@ export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
     return tf.tidy(() => {
       // one-hot rows times theta, rather than gather, whose gradient the wasm backend lacks
       const states = tf.cast(tf.reshape(observations, [-1]), "int32") as tf.Tensor1D;
-      const rows = tf.matMul(tf.cast(tf.oneHot(states, this.nStates), "float32"), theta) as tf.Tensor2D;
+      // tf.oneHot needs a depth of at least 2: with one state, every row is theta
+      const selector = this.nStates === 1 ? tf.ones([states.shape[0], 1]) : tf.cast(tf.oneHot(states, this.nStates), "float32");
+      const rows = tf.matMul(selector as tf.Tensor2D, theta) as tf.Tensor2D;
       return tf.sum(tf.mul(tf.logSoftmax(rows), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
     });
   }

@@ -1,0 +1,147 @@
+/**
+ * Actor-critic with an action-value critic, psi_t = Q(s_t, a_t), the critic trained by one of the
+ * lecture's three rules on the episodes just collected: Monte Carlo (R(s, a) - Q(s, a))^2, SARSA
+ * (r + gamma Q(s', a') - Q(s, a))^2 or Q-learning (r + gamma max_a' Q(s', a') - Q(s, a))^2.
+ * Tabular environments get a tabular softmax actor and a tabular Q; others an MLP actor and MLP Q.
+ * Discrete actions only (Q-learning's max needs them).
+ */
+import { type ActionValueCritic, MlpActionValue, TabularActionValue, trainActionValue } from "../critics/index";
+import type { Episode } from "../envs/record";
+import type { StepBatch } from "../estimators/gradient";
+import { surrogateLoss } from "../estimators/gradient";
+import type { Activation } from "../policies/mlp";
+import { Rng } from "../rng";
+import { tf } from "../tf";
+import {
+  type Callbacks,
+  type TrainResult,
+  type TrainablePolicy,
+  Recorder,
+  guardedStep,
+  intAtLeast,
+  makePolicy,
+  nonNegative,
+  oneOf,
+  positive,
+  setupEnv,
+  unit,
+} from "./core";
+import { type CollectedEpisode, EpisodeCollector } from "./episodes";
+
+export interface ActorCriticConfig {
+  env?: string;
+  envKwargs?: Record<string, unknown>;
+  numEnvs?: number;
+  /** How the Q critic learns (default "sarsa"). */
+  critic?: "mc" | "sarsa" | "qlearning";
+  gamma?: number;
+  hiddenSizes?: number[];
+  activation?: Activation;
+  /** Adam learning rate of the actor (default 0.01) and learning rate of the critic (default 0.1 tabular, 0.003 MLP). */
+  lr?: number;
+  criticLr?: number;
+  /** Passes of critic training over each batch (default 1). */
+  criticPasses?: number;
+  /** Standardise psi over the batch (default true). */
+  normalize?: boolean;
+  maxGradNorm?: number;
+  batchSteps?: number;
+  totalSteps?: number;
+  targetReturn?: number;
+  seed?: number;
+}
+
+function resolve(c: ActorCriticConfig) {
+  const A = "actorCritic";
+  return {
+    env: c.env ?? "CartPole-v1",
+    envKwargs: c.envKwargs,
+    numEnvs: intAtLeast(A, "numEnvs", c.numEnvs ?? 8, 1),
+    critic: oneOf(A, "critic", c.critic ?? "sarsa", ["mc", "sarsa", "qlearning"] as const),
+    gamma: unit(A, "gamma", c.gamma ?? 0.99),
+    hiddenSizes: c.hiddenSizes ?? [64, 64],
+    activation: c.activation ?? ("tanh" as Activation),
+    lr: positive(A, "lr", c.lr ?? 0.01),
+    criticLr: c.criticLr === undefined ? undefined : positive(A, "criticLr", c.criticLr),
+    criticPasses: intAtLeast(A, "criticPasses", c.criticPasses ?? 1, 1),
+    normalize: c.normalize ?? true,
+    maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0),
+    batchSteps: intAtLeast(A, "batchSteps", c.batchSteps ?? 2000, 1),
+    totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
+    targetReturn: c.targetReturn,
+    seed: intAtLeast(A, "seed", c.seed ?? 0, 0),
+  };
+}
+
+/** Collected episodes as Episode objects (observation rows, or state indices for tabular envs). */
+function asEpisodes(episodes: CollectedEpisode[], od: number, tabular: boolean): Episode<number | Float32Array, number>[] {
+  return episodes.map((e) => {
+    const row = (t: number) => (tabular ? e.observations[t] : e.observations.subarray(t * od, (t + 1) * od));
+    const observations = Array.from({ length: e.length }, (_, t) => row(t));
+    observations.push(tabular ? e.finalObservation[0] : e.finalObservation);
+    return { observations, actions: Array.from(e.actions), rewards: Array.from(e.rewards), terminated: e.terminated, truncated: e.truncated, frames: [] };
+  });
+}
+
+export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { critic: ActionValueCritic<never> }> {
+  // ---- setup
+  const c = resolve(config);
+  const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
+  const policy = makePolicy("actorCritic", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, continuous: false });
+  const od = setup.env.obsDim;
+  const critic: ActionValueCritic<number | Float32Array> = setup.tabular
+    ? (new TabularActionValue({ nStates: setup.obsSize, nActions: setup.nActions, lr: c.criticLr ?? 0.1 }) as ActionValueCritic<number | Float32Array>)
+    : (new MlpActionValue({ obsSize: od, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, lr: c.criticLr ?? 0.003, seed: c.seed + 1 }) as ActionValueCritic<number | Float32Array>);
+  const optimizer = tf.train.adam(c.lr);
+  const rng = new Rng(c.seed).stream(7);
+  const collector = new EpisodeCollector(setup.env, c.seed);
+  const recorder = new Recorder();
+  let envSteps = 0;
+  try {
+    for (let iteration = 1; envSteps < c.totalSteps; iteration++) {
+      // ---- collect whole episodes
+      const { episodes, steps } = collector.collect(policy, rng, c.batchSteps, recorder);
+      envSteps += steps;
+      const eps = asEpisodes(episodes, od, setup.tabular);
+
+      // ---- train the critic (MC, SARSA or Q-learning), then psi_t = Q(s_t, a_t)
+      let criticLoss = NaN;
+      for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, eps, { method: c.critic, gamma: c.gamma });
+      if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller criticLr).`);
+      const psis = eps.map((e) => Float64Array.from(e.actions, (a, t) => critic.q(e.observations[t], a)));
+      const all = psis.flatMap((p) => Array.from(p));
+      const m = all.reduce((x, y) => x + y, 0) / all.length;
+      const sd = c.normalize ? Math.sqrt(all.reduce((x, y) => x + (y - m) ** 2, 0) / all.length) || 1 : 1;
+
+      // ---- update the actor
+      const width = setup.tabular ? 1 : od;
+      const total = all.length;
+      const batch: StepBatch = { observations: new Float32Array(total * width), obsSize: width, actions: new Float32Array(total), actionSize: 1, weights: new Float32Array(total), count: total };
+      let row = 0;
+      episodes.forEach((e, i) => {
+        batch.observations.set(e.observations, row * width);
+        batch.actions.set(e.actions, row);
+        batch.weights.set(c.normalize ? psis[i].map((x) => (x - m) / sd) : psis[i], row);
+        row += e.length;
+      });
+      const step = guardedStep(optimizer, policy.variables(), () => surrogateLoss(policy, batch), { maxGradNorm: c.maxGradNorm, iteration, what: "actor" });
+      policy.markUpdated();
+
+      // ---- log
+      const stats = recorder.finish(iteration, envSteps, { policyLoss: step.loss, criticLoss, entropy: NaN, gradNorm: step.gradNorm }, c.targetReturn);
+      await callbacks.onIteration?.(stats);
+      if (recorder.solvedAtSteps !== null) break;
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return {
+    history: recorder.history,
+    episodeReturns: recorder.episodeReturns,
+    policy,
+    critic: critic as ActionValueCritic<never>,
+    solved: recorder.solvedAtSteps !== null,
+    solvedAtSteps: recorder.solvedAtSteps,
+    config: c as unknown as Record<string, unknown>,
+  };
+}

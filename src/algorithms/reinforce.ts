@@ -1,0 +1,278 @@
+/**
+ * REINFORCE (Williams, 1992) with psi_t = R(tau), R_t, or R_t - b for every baseline of
+ * src/baselines. Reads top to bottom: collect whole episodes, compute psi, update the policy (one
+ * batched TF.js surrogate step), update the critic (value baseline only), log.
+ *
+ * ```ts
+ * const result = await reinforce({ env: "CartPole-v1", baseline: "value", totalSteps: 150_000, targetReturn: 475 });
+ * ```
+ */
+import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
+import { MlpValue } from "../critics/index";
+import { rewardToGo } from "../estimators/returns";
+import type { StepBatch } from "../estimators/gradient";
+import { surrogateLoss } from "../estimators/gradient";
+import { Gaussian, MlpCategorical } from "../policies/networks";
+import type { Activation } from "../policies/mlp";
+import { Rng } from "../rng";
+import { tf } from "../tf";
+import {
+  type Callbacks,
+  type TrainResult,
+  type TrainablePolicy,
+  Recorder,
+  guardedStep,
+  intAtLeast,
+  makePolicy,
+  nonNegative,
+  oneOf,
+  positive,
+  setupEnv,
+  unit,
+} from "./core";
+import { type CollectedEpisode, EpisodeCollector } from "./episodes";
+
+export const REINFORCE_BASELINES = ["none", "constant", "movingAverage", "batchMean", "optimal", "timeDependent", "value"] as const;
+
+export interface ReinforceConfig {
+  /** Registered environment id (default "CartPole-v1") and its arguments. */
+  env?: string;
+  envKwargs?: Record<string, unknown>;
+  /** Copies stepped together (default 8). */
+  numEnvs?: number;
+  /** psi_t before the baseline: R(tau) ("total") or the reward-to-go R_t (default). */
+  psi?: "total" | "rewardToGo";
+  /** Baseline b subtracted from psi (default "value", a learned V(s)). "optimal" is Williams' per-parameter baseline on R(tau). */
+  baseline?: (typeof REINFORCE_BASELINES)[number];
+  /** b for the "constant" baseline (default 0). */
+  baselineValue?: number;
+  /** alpha of the moving-average baseline b <- alpha R + (1 - alpha) b (default 0.1). */
+  movingAverageAlpha?: number;
+  /** Discount factor (default 0.99). */
+  gamma?: number;
+  /** Policy network: hidden layer sizes (default [32]) and activation (default "tanh"). */
+  hiddenSizes?: number[];
+  activation?: Activation;
+  /** Adam learning rate of the policy (default 0.01). */
+  lr?: number;
+  /** Value baseline: learning rate (default 0.01), Adam steps per iteration (default 10), hidden sizes (default [32]). */
+  valueLr?: number;
+  valueIters?: number;
+  valueHiddenSizes?: number[];
+  /** Environment steps of complete episodes per update (default 2000). */
+  batchSteps?: number;
+  /** Standardise psi over the batch (default: true with the value baseline, false otherwise). */
+  normalize?: boolean;
+  /** Entropy bonus coefficient (default 0). */
+  entropyCoef?: number;
+  /** Clip the gradient's global norm (default 0: no clipping). */
+  maxGradNorm?: number;
+  /** "categorical" (discrete actions) or "gaussian" (continuous); default: whichever the environment needs. */
+  policy?: "categorical" | "gaussian";
+  /** Initial log-std of a Gaussian policy (continuous actions; default -0.5). */
+  logStdInit?: number;
+  /** Budget in environment steps (default 200,000). */
+  totalSteps?: number;
+  /** Stop once the mean return of the last 100 episodes reaches it (optional). */
+  targetReturn?: number;
+  seed?: number;
+}
+
+function resolve(c: ReinforceConfig) {
+  const A = "reinforce";
+  const baseline = oneOf(A, "baseline", c.baseline ?? "value", REINFORCE_BASELINES);
+  return {
+    env: c.env ?? "CartPole-v1",
+    envKwargs: c.envKwargs,
+    numEnvs: intAtLeast(A, "numEnvs", c.numEnvs ?? 8, 1),
+    psi: oneOf(A, "psi", c.psi ?? "rewardToGo", ["total", "rewardToGo"] as const),
+    baseline,
+    baselineValue: Number.isFinite(c.baselineValue ?? 0) ? c.baselineValue ?? 0 : (() => { throw new RangeError(`reinforce: config.baselineValue must be a finite number; received ${c.baselineValue}.`); })(),
+    movingAverageAlpha: unit(A, "movingAverageAlpha", c.movingAverageAlpha ?? 0.1),
+    gamma: unit(A, "gamma", c.gamma ?? 0.99),
+    hiddenSizes: c.hiddenSizes ?? [32],
+    activation: c.activation ?? ("tanh" as Activation),
+    lr: positive(A, "lr", c.lr ?? 0.01),
+    valueLr: positive(A, "valueLr", c.valueLr ?? 0.01),
+    valueIters: intAtLeast(A, "valueIters", c.valueIters ?? 10, 1),
+    valueHiddenSizes: c.valueHiddenSizes ?? [32],
+    batchSteps: intAtLeast(A, "batchSteps", c.batchSteps ?? 2000, 1),
+    normalize: c.normalize ?? baseline === "value",
+    entropyCoef: nonNegative(A, "entropyCoef", c.entropyCoef ?? 0),
+    maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0),
+    policy: c.policy === undefined ? undefined : oneOf(A, "policy", c.policy, ["categorical", "gaussian"] as const),
+    logStdInit: c.logStdInit ?? -0.5,
+    totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
+    targetReturn: c.targetReturn,
+    seed: intAtLeast(A, "seed", c.seed ?? 0, 0),
+  };
+}
+export type ResolvedReinforceConfig = ReturnType<typeof resolve>;
+
+/** Flatten episodes into one TF.js batch with weights psi. */
+function batchOf(episodes: CollectedEpisode[], psis: Float64Array[], obsSize: number, actionSize: number): StepBatch {
+  const T = episodes.reduce((n, e) => n + e.length, 0);
+  const b: StepBatch = { observations: new Float32Array(T * obsSize), obsSize, actions: new Float32Array(T * actionSize), actionSize, weights: new Float32Array(T), count: T };
+  let row = 0;
+  episodes.forEach((e, i) => {
+    b.observations.set(e.observations, row * obsSize);
+    b.actions.set(e.actions, row * actionSize);
+    b.weights.set(psis[i], row);
+    row += e.length;
+  });
+  return b;
+}
+
+function entropyTerm(policy: TrainablePolicy, batch: StepBatch): tf.Scalar | null {
+  if (!(policy instanceof MlpCategorical || policy instanceof Gaussian)) return null;
+  return tf.mean(policy.entropyTensor(tf.tensor2d(batch.observations, [batch.weights.length, batch.obsSize]))) as tf.Scalar;
+}
+
+export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy>> {
+  // ---- setup
+  const c = resolve(config);
+  const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
+  const policy = makePolicy("reinforce", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
+  const obsWidth = setup.tabular ? 1 : setup.obsSize;
+  const critic = c.baseline === "value" ? new MlpValue({ obsSize: obsWidth, hiddenSizes: c.valueHiddenSizes, lr: c.valueLr, seed: c.seed + 1 }) : null;
+  const optimizer = tf.train.adam(c.lr);
+  const moving = new MovingAverageBaseline({ alpha: c.movingAverageAlpha, initial: 0 });
+  let movingStarted = false;
+  const rng = new Rng(c.seed).stream(7);
+  const collector = new EpisodeCollector(setup.env, c.seed);
+  const recorder = new Recorder();
+  let envSteps = 0;
+  try {
+    for (let iteration = 1; envSteps < c.totalSteps; iteration++) {
+      // ---- collect whole episodes
+      const { episodes, steps } = collector.collect(policy, rng, c.batchSteps, recorder);
+      envSteps += steps;
+
+      // ---- psi_t = (R(tau) or R_t) - b
+      const returns = episodes.map((e) => (c.psi === "total" ? new Float64Array(e.length).fill(rewardToGo(e.rewards, c.gamma)[0]) : rewardToGo(e.rewards, c.gamma)));
+      const totals = episodes.map((e) => rewardToGo(e.rewards, c.gamma)[0]);
+      let psis = returns.map((r) => Float64Array.from(r));
+      let criticLoss = NaN;
+      if (c.baseline === "constant") psis = psis.map((p) => p.map((x) => x - c.baselineValue));
+      else if (c.baseline === "batchMean") {
+        const all = psis.flatMap((p) => Array.from(p));
+        const b = all.reduce((x, y) => x + y, 0) / all.length;
+        psis = psis.map((p) => p.map((x) => x - b));
+      } else if (c.baseline === "movingAverage") {
+        psis = psis.map((p, i) => {
+          if (!movingStarted) {
+            moving.update(totals[i]); // start from the first return rather than from 0
+            movingStarted = true;
+          }
+          const out = p.map((x) => x - moving.value());
+          moving.update(totals[i]);
+          return out;
+        });
+      } else if (c.baseline === "timeDependent") {
+        const b = timeDependentBaseline(returns);
+        psis = psis.map((p) => p.map((x, t) => x - b[t]));
+      } else if (c.baseline === "value" && critic) {
+        psis = episodes.map((e, i) => {
+          const v = critic.values(e.observations, e.length);
+          return returns[i].map((x, t) => x - v[t]);
+        });
+      }
+      if (c.normalize) {
+        const all = psis.flatMap((p) => Array.from(p));
+        const m = all.reduce((x, y) => x + y, 0) / all.length;
+        const sd = Math.sqrt(all.reduce((x, y) => x + (y - m) ** 2, 0) / all.length) || 1;
+        psis = psis.map((p) => p.map((x) => (x - m) / sd));
+      }
+
+      // ---- update the policy: one batched surrogate step (Williams' baseline: per-parameter weights)
+      const batch = batchOf(episodes, psis, obsWidth, setup.actionSize);
+      const vars = policy.variables();
+      let step: { loss: number; gradNorm: number };
+      if (c.baseline === "optimal") {
+        step = williamsStep(policy, episodes, totals, obsWidth, setup.actionSize, optimizer, vars, c.maxGradNorm, iteration);
+      } else {
+        step = guardedStep(
+          optimizer,
+          vars,
+          () => {
+            const loss = surrogateLoss(policy, batch);
+            const h = c.entropyCoef > 0 ? entropyTerm(policy, batch) : null;
+            return h ? (tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar) : loss;
+          },
+          { maxGradNorm: c.maxGradNorm, iteration, what: "policy" },
+        );
+      }
+      policy.markUpdated();
+      const entropy = tf.tidy(() => {
+        const h = entropyTerm(policy, batch);
+        return h ? h.dataSync()[0] : NaN;
+      });
+
+      // ---- update the critic (value baseline): Monte Carlo targets R_t
+      if (critic) {
+        const targets = Float32Array.from(returns.flatMap((r) => Array.from(r)));
+        for (let k = 0; k < c.valueIters; k++) criticLoss = critic.fitFlat(batch.observations, targets);
+        if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller valueLr).`);
+      }
+
+      // ---- log
+      const stats = recorder.finish(iteration, envSteps, { policyLoss: step.loss, criticLoss, entropy, gradNorm: step.gradNorm }, c.targetReturn);
+      await callbacks.onIteration?.(stats);
+      if (recorder.solvedAtSteps !== null) break;
+    }
+  } finally {
+    optimizer.dispose();
+    critic?.dispose();
+  }
+  return {
+    history: recorder.history,
+    episodeReturns: recorder.episodeReturns,
+    policy,
+    solved: recorder.solvedAtSteps !== null,
+    solvedAtSteps: recorder.solvedAtSteps,
+    config: c as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Williams' optimal baseline for a network policy: per trajectory, the total score
+ * G_i = grad sum_t log pi(a_t|s_t) (one TF.js gradient each); b_k = sum_i G_ik^2 R_i / sum_i G_ik^2;
+ * the update direction is mean_i G_i (R_i - b).
+ */
+function williamsStep(
+  policy: TrainablePolicy,
+  episodes: CollectedEpisode[],
+  totals: number[],
+  obsWidth: number,
+  actionSize: number,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  maxGradNorm: number,
+  iteration: number,
+): { loss: number; gradNorm: number } {
+  const scores = episodes.map((e) => {
+    const one = batchOf([e], [new Float64Array(e.length).fill(1)], obsWidth, actionSize);
+    one.count = 1;
+    const { value, grads } = tf.variableGrads(() => surrogateLoss(policy, one), vars);
+    value.dispose();
+    const flat: number[] = [];
+    for (const v of vars) for (const g of grads[v.name].dataSync()) flat.push(-g);
+    tf.dispose(Object.values(grads));
+    return Float64Array.from(flat);
+  });
+  const b = williamsOptimalBaseline(scores, totals);
+  const direction = new Float64Array(b.length);
+  scores.forEach((g, i) => g.forEach((gk, k) => (direction[k] += (gk * (totals[i] - b[k])) / scores.length)));
+  const norm = Math.sqrt(direction.reduce((s, x) => s + x * x, 0));
+  if (!Number.isFinite(norm)) throw new Error(`iteration ${iteration}: the policy gradient norm is ${norm}; training stopped before corrupting the weights.`);
+  const scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / norm : 1;
+  const named: Record<string, tf.Tensor> = {};
+  let off = 0;
+  for (const v of vars) {
+    named[v.name] = tf.tensor(Float32Array.from(direction.subarray(off, off + v.size), (x) => -x * scale), v.shape);
+    off += v.size;
+  }
+  optimizer.applyGradients(named as tf.NamedTensorMap);
+  tf.dispose(Object.values(named));
+  return { loss: NaN, gradNorm: norm };
+}
