@@ -2,13 +2,14 @@
  * `npm run bench [-- GROUP ...] [-- --json]`: runs the benchmarks (all groups, or those named) and
  * prints a table of medians; with --json, the last line is one JSON object with every figure.
  */
+import { pendulumBench, trainingBench } from "./algorithms";
 import { envs } from "./envs";
 import { exactBench } from "./exact";
 import { foundation } from "./foundation";
 import { policiesBench } from "./policies";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [envs, exactBench, policiesBench, foundation];
+const BENCHES: Bench[] = [envs, exactBench, policiesBench, trainingBench, pendulumBench, foundation];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");
@@ -26,11 +27,13 @@ async function main(argv: string[]): Promise<void> {
     const figures = await medianOf(bench);
     Object.assign(all, figures);
     for (const [key, value] of Object.entries(figures)) {
-      rows.push([key, value === null ? "n/a" : Number(value.toPrecision(4)).toLocaleString("en-US"), bench.description[key] ?? ""]);
+      const shown = value === null || Number.isNaN(value) ? "n/a" : value === Infinity ? "not reached" : Number(value.toPrecision(4)).toLocaleString("en-US");
+      rows.push([key, shown, bench.description[key] ?? ""]);
     }
   }
   if (json) {
-    console.log(JSON.stringify(all));
+    // JSON has no Infinity: a target never reached is reported as null
+    console.log(JSON.stringify(all, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
     return;
   }
   const w0 = Math.max(...rows.map((r) => r[0].length), 6);

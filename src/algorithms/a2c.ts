@@ -56,6 +56,8 @@ export interface A2CConfig {
   /** Entropy bonus (default 0.0) and global-norm gradient clipping (default 0.5). */
   entropyCoef?: number;
   maxGradNorm?: number;
+  /** Decay both learning rates linearly to 0 over totalSteps (default false). */
+  anneal?: boolean;
   /** Standardise the advantages of each batch (default true). */
   normalize?: boolean;
   /** "categorical" (discrete actions) or "gaussian" (continuous); default: whichever the environment needs. */
@@ -86,6 +88,7 @@ function resolve(c: A2CConfig) {
     entropyCoef: nonNegative(A, "entropyCoef", c.entropyCoef ?? 0),
     maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0.5),
     normalize: c.normalize ?? true,
+    anneal: c.anneal ?? false,
     policy: c.policy === undefined ? undefined : oneOf(A, "policy", c.policy, ["categorical", "gaussian"] as const),
     logStdInit: c.logStdInit ?? -0.5,
     totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
@@ -94,6 +97,11 @@ function resolve(c: A2CConfig) {
   };
 }
 export type ResolvedA2CConfig = ReturnType<typeof resolve>;
+
+/** Adam keeps its learning rate in a field that TF.js' types mark protected. */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
 
 export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy>> {
   // ---- setup
@@ -123,6 +131,13 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
   let envSteps = 0;
   try {
     for (let iteration = 1; envSteps < c.totalSteps; iteration++) {
+      // ---- learning rates (linearly annealed to 0 if asked)
+      if (c.anneal) {
+        const frac = Math.max(1 - envSteps / c.totalSteps, 0.01);
+        setLearningRate(optimizer, c.lr * frac);
+        setLearningRate(critic.optimizer, c.valueLr * frac);
+      }
+
       // ---- collect n steps from every copy
       for (let t = 0; t < T; t++) {
         obs.set(env.observations.subarray(0, n * od), t * n * od);

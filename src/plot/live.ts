@@ -98,6 +98,16 @@ export class LiveTraining {
     );
   }
 
+  /**
+   * Callbacks for the training algorithms: plots the mean return of the last 100 episodes after
+   * every iteration, e.g. `await a2c(config, live.callbacks())`.
+   */
+  callbacks(): { onIteration: (stats: { iteration: number; totalEpisodes: number; envSteps: number; meanReturn100: number }) => Promise<void> } {
+    return {
+      onIteration: (s) => this.update({ iteration: s.iteration, episodes: s.totalEpisodes, envSteps: s.envSteps, value: s.meanReturn100 }),
+    };
+  }
+
   /** Final redraw (always), and end the terminal line. */
   async finish(): Promise<void> {
     this.draw(performance.now(), true);
