@@ -55,7 +55,7 @@ export interface ReinforceConfig {
   activation?: Activation;
   /** Adam learning rate of the policy (default 0.01). */
   lr?: number;
-  /** Value baseline: learning rate (default 0.01), Adam steps per iteration (default 10), hidden sizes (default [32]). */
+  /** Value baseline: learning rate (default 0.02), Adam steps per iteration (default 5), hidden sizes (default [32]). */
   valueLr?: number;
   valueIters?: number;
   valueHiddenSizes?: number[];
@@ -93,8 +93,8 @@ function resolve(c: ReinforceConfig) {
     hiddenSizes: c.hiddenSizes ?? [32],
     activation: c.activation ?? ("tanh" as Activation),
     lr: positive(A, "lr", c.lr ?? 0.01),
-    valueLr: positive(A, "valueLr", c.valueLr ?? 0.01),
-    valueIters: intAtLeast(A, "valueIters", c.valueIters ?? 10, 1),
+    valueLr: positive(A, "valueLr", c.valueLr ?? 0.02),
+    valueIters: intAtLeast(A, "valueIters", c.valueIters ?? 5, 1),
     valueHiddenSizes: c.valueHiddenSizes ?? [32],
     batchSteps: intAtLeast(A, "batchSteps", c.batchSteps ?? 2000, 1),
     normalize: c.normalize ?? baseline === "value",
