@@ -13,6 +13,7 @@ import type { Activation } from "../policies/mlp";
 import { Rng } from "../rng";
 import { tf } from "../tf";
 import {
+  fail,
   type Callbacks,
   type TrainResult,
   type TrainablePolicy,
@@ -37,14 +38,21 @@ export interface ActorCriticConfig {
   gamma?: number;
   hiddenSizes?: number[];
   activation?: Activation;
-  /** Adam learning rate of the actor (default 0.01) and learning rate of the critic (default 0.1 tabular, 0.003 MLP). */
+  /**
+   * Adam learning rate of the actor (default 0.003) and learning rate of the critic (default 0.1
+   * tabular, 0.003 MLP; a tabular critic also takes "average": step 1 / visits).
+   */
   lr?: number;
-  criticLr?: number;
-  /** Passes of critic training over each batch (default 1). */
+  criticLr?: number | "average";
+  /** Passes of critic training over each batch, each on freshly computed targets (default 3). */
   criticPasses?: number;
+  /** Optimiser steps per pass for a network critic (default 10; a tabular critic takes one). */
+  criticSteps?: number;
   /** Standardise psi over the batch (default true). */
   normalize?: boolean;
+  /** Clip the actor gradient's global norm (default 0.5). */
   maxGradNorm?: number;
+  /** Environment steps of complete episodes per update (default 2000). */
   batchSteps?: number;
   totalSteps?: number;
   targetReturn?: number;
@@ -61,11 +69,12 @@ function resolve(c: ActorCriticConfig) {
     gamma: unit(A, "gamma", c.gamma ?? 0.99),
     hiddenSizes: c.hiddenSizes ?? [64, 64],
     activation: c.activation ?? ("tanh" as Activation),
-    lr: positive(A, "lr", c.lr ?? 0.01),
-    criticLr: c.criticLr === undefined ? undefined : positive(A, "criticLr", c.criticLr),
-    criticPasses: intAtLeast(A, "criticPasses", c.criticPasses ?? 1, 1),
+    lr: positive(A, "lr", c.lr ?? 0.003),
+    criticLr: c.criticLr === undefined || c.criticLr === "average" ? c.criticLr : positive(A, "criticLr", c.criticLr),
+    criticPasses: intAtLeast(A, "criticPasses", c.criticPasses ?? 3, 1),
+    criticSteps: intAtLeast(A, "criticSteps", c.criticSteps ?? 10, 1),
     normalize: c.normalize ?? true,
-    maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0),
+    maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0.5),
     batchSteps: intAtLeast(A, "batchSteps", c.batchSteps ?? 2000, 1),
     totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
     targetReturn: c.targetReturn,
@@ -91,7 +100,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
   const od = setup.env.obsDim;
   const critic: ActionValueCritic<number | Float32Array> = setup.tabular
     ? (new TabularActionValue({ nStates: setup.obsSize, nActions: setup.nActions, lr: c.criticLr ?? 0.1 }) as ActionValueCritic<number | Float32Array>)
-    : (new MlpActionValue({ obsSize: od, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, lr: c.criticLr ?? 0.003, seed: c.seed + 1 }) as ActionValueCritic<number | Float32Array>);
+    : (new MlpActionValue({ obsSize: od, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, lr: c.criticLr === "average" ? fail("actorCritic", "criticLr", "a positive number for a network critic", "average") : c.criticLr ?? 0.003, seed: c.seed + 1 }) as ActionValueCritic<number | Float32Array>);
   const optimizer = tf.train.adam(c.lr);
   const rng = new Rng(c.seed).stream(7);
   const collector = new EpisodeCollector(setup.env, c.seed);
@@ -106,7 +115,8 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
 
       // ---- train the critic (MC, SARSA or Q-learning), then psi_t = Q(s_t, a_t)
       let criticLoss = NaN;
-      for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, eps, { method: c.critic, gamma: c.gamma });
+      const fitSteps = setup.tabular ? 1 : c.criticSteps;
+      for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, eps, { method: c.critic, gamma: c.gamma, fitSteps });
       if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller criticLr).`);
       const psis = eps.map((e) => Float64Array.from(e.actions, (a, t) => critic.q(e.observations[t], a)));
       const all = psis.flatMap((p) => Array.from(p));

@@ -250,76 +250,78 @@ export class MlpActionValue implements ActionValueCritic<ArrayLike<number>> {
 }
 
 /**
- * One pass of V-critic training over trajectories: Monte Carlo (targets R_t; a truncated trajectory
- * bootstraps from V(s_T)), TD(0) (r_{t+1} + gamma V(s_{t+1}), 0 after a terminal state, updated step
- * by step) or n-step returns. Returns the mean squared error seen.
+ * One pass of V-critic training over trajectories: the targets of every step are computed first, with
+ * the critic as it is, then the critic takes one `fit` on all of them (for a tabular critic with
+ * `lr: "average"`, each state's value becomes the mean of its targets: repeated passes are iterations
+ * of batch policy evaluation). Targets: Monte Carlo R_t (a truncated trajectory bootstraps from
+ * V(s_T)), TD(0) r_{t+1} + gamma V(s_{t+1}) (0 after a terminal state) or n-step returns.
+ * Returns the mean squared error before the update.
  */
 export function trainValue<Obs>(critic: ValueCritic<Obs>, episodes: Episode<Obs, unknown>[], options: { method: "mc" | "td0" | "nstep"; gamma: number; n?: number }): number {
   checkGamma("trainValue", options.gamma);
-  let mse = 0;
-  let count = 0;
+  const observations: Obs[] = [];
+  const targets: number[] = [];
   for (const ep of episodes) {
     const T = ep.actions.length;
     if (T === 0) continue;
-    if (options.method === "td0") {
-      for (let t = 0; t < T; t++) {
-        const last = t + 1 === T;
-        const next = last && ep.terminated ? 0 : critic.value(ep.observations[t + 1]);
-        mse += critic.fit([ep.observations[t]], [ep.rewards[t] + options.gamma * next]);
-        count++;
-      }
-      continue;
-    }
     const values = ep.observations.map((o) => critic.value(o));
-    const targets =
+    const args = { rewards: ep.rewards, values, gamma: options.gamma, terminated: ep.terminated };
+    const t =
       options.method === "mc"
         ? discountedReturns({ rewards: ep.rewards, gamma: options.gamma, terminated: ep.terminated, lastValue: values[T] })
-        : nStepReturns({ rewards: ep.rewards, values, gamma: options.gamma, terminated: ep.terminated, n: options.n ?? 5 });
-    mse += critic.fit(ep.observations.slice(0, T), targets) * T;
-    count += T;
+        : nStepReturns({ ...args, n: options.method === "td0" ? 1 : options.n ?? 5 });
+    observations.push(...ep.observations.slice(0, T));
+    targets.push(...t);
   }
-  return count ? mse / count : 0;
+  return observations.length ? critic.fit(observations, targets) : 0;
 }
 
 /**
- * One pass of Q-critic training over trajectories, step by step: Monte Carlo (target R_t), SARSA
- * (r + gamma Q(s', a') with the action actually taken next) or Q-learning (r + gamma max_a' Q(s', a'));
- * 0 after a terminal state. The last step of a truncated trajectory has no next action: SARSA then
- * bootstraps from max_a' Q(s_T, a'), as Monte Carlo does from the tail. Returns the mean squared error.
+ * One pass of Q-critic training over trajectories, targets first (with the critic as it is), then one
+ * `fit`: Monte Carlo (target R_t), SARSA (r + gamma Q(s', a') with the action actually taken next) or
+ * Q-learning (r + gamma max_a' Q(s', a')); 0 after a terminal state. The last step of a truncated
+ * trajectory has no next action: SARSA then bootstraps from max_a' Q(s_T, a'), as Monte Carlo does
+ * from the tail. `fitSteps` > 1 repeats the fit on the same targets (for network critics, whose one
+ * fit is one optimiser step). Returns the mean squared error before the update.
  */
 export function trainActionValue<Obs>(
   critic: ActionValueCritic<Obs>,
   episodes: Episode<Obs, number>[],
-  options: { method: "mc" | "sarsa" | "qlearning"; gamma: number },
+  options: { method: "mc" | "sarsa" | "qlearning"; gamma: number; fitSteps?: number },
 ): number {
   checkGamma("trainActionValue", options.gamma);
+  const fitSteps = options.fitSteps ?? 1;
+  if (!Number.isSafeInteger(fitSteps) || fitSteps < 1) throw new RangeError(`trainActionValue: fitSteps must be an integer >= 1; received ${String(options.fitSteps)}.`);
   const { gamma } = options;
-  let mse = 0;
-  let count = 0;
   const maxQ = (o: Obs) => {
     let m = -Infinity;
     for (let a = 0; a < critic.nActions; a++) m = Math.max(m, critic.q(o, a));
     return m;
   };
+  const observations: Obs[] = [];
+  const actions: number[] = [];
+  const targets: number[] = [];
   for (const ep of episodes) {
     const T = ep.actions.length;
     if (options.method === "mc") {
       const tail = ep.terminated ? 0 : maxQ(ep.observations[T]);
-      const R = discountedReturns({ rewards: ep.rewards, gamma, terminated: ep.terminated, lastValue: tail });
-      mse += critic.fit(ep.observations.slice(0, T), ep.actions, R) * T;
-      count += T;
-      continue;
-    }
-    for (let t = 0; t < T; t++) {
-      const last = t + 1 === T;
-      let next = 0;
-      if (!(last && ep.terminated)) {
-        const o = ep.observations[t + 1];
-        next = options.method === "qlearning" || last ? maxQ(o) : critic.q(o, ep.actions[t + 1]);
+      targets.push(...discountedReturns({ rewards: ep.rewards, gamma, terminated: ep.terminated, lastValue: tail }));
+    } else {
+      for (let t = 0; t < T; t++) {
+        const last = t + 1 === T;
+        let next = 0;
+        if (!(last && ep.terminated)) {
+          const o = ep.observations[t + 1];
+          next = options.method === "qlearning" || last ? maxQ(o) : critic.q(o, ep.actions[t + 1]);
+        }
+        targets.push(ep.rewards[t] + gamma * next);
       }
-      mse += critic.fit([ep.observations[t]], [ep.actions[t]], [ep.rewards[t] + gamma * next]);
-      count++;
     }
+    observations.push(...ep.observations.slice(0, T));
+    actions.push(...ep.actions);
   }
-  return count ? mse / count : 0;
+  if (!observations.length) return 0;
+  const first = critic.fit(observations, actions, targets);
+  for (let k = 1; k < fitSteps; k++) critic.fit(observations, actions, targets); // more steps on the same targets (networks)
+  return first;
 }
