@@ -8,5 +8,8 @@ import type * as Lib from "../dist/lib/index";
 // Types of TF.js' chained ops (x.square().sum()), registered at run time by the library.
 import type {} from "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
 
+// The library's types, for annotations: `import { pg, type Rng } from "./pglab";`
+export type * from "../dist/lib/index";
+
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 export const pg: typeof Lib = require("../scripts/lib-loader.js").load();

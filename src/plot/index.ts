@@ -18,3 +18,4 @@ export { LiveTraining } from "./live";
 export type { LiveOptions, LivePoint } from "./live";
 export { animationHtml, showAnimation } from "./animation";
 export type { AnimationOptions } from "./animation";
+export { showSource, sourceOf } from "./source";
