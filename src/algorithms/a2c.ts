@@ -218,12 +218,5 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
     optimizer.dispose();
     critic.dispose();
   }
-  return {
-    history: recorder.history,
-    episodeReturns: recorder.episodeReturns,
-    policy,
-    solved: recorder.solvedAtSteps !== null,
-    solvedAtSteps: recorder.solvedAtSteps,
-    config: c as unknown as Record<string, unknown>,
-  };
+  return recorder.result(policy, c);
 }

@@ -145,13 +145,5 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
   } finally {
     optimizer.dispose();
   }
-  return {
-    history: recorder.history,
-    episodeReturns: recorder.episodeReturns,
-    policy,
-    critic: critic as ActionValueCritic<never>,
-    solved: recorder.solvedAtSteps !== null,
-    solvedAtSteps: recorder.solvedAtSteps,
-    config: c as unknown as Record<string, unknown>,
-  };
+  return { ...recorder.result(policy, c), critic: critic as ActionValueCritic<never> };
 }

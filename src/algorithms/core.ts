@@ -192,6 +192,18 @@ export class Recorder {
     }
   }
 
+  /** The result of a finished run. */
+  result<P>(policy: P, config: object): TrainResult<P> {
+    return {
+      history: this.history,
+      episodeReturns: this.episodeReturns,
+      policy,
+      solved: this.solvedAtSteps !== null,
+      solvedAtSteps: this.solvedAtSteps,
+      config: config as Record<string, unknown>,
+    };
+  }
+
   meanReturn100(): number {
     const last = this.episodeReturns.slice(-100);
     return last.length ? last.reduce((a, b) => a + b, 0) / last.length : NaN;

@@ -224,14 +224,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
     optimizer.dispose();
     critic?.dispose();
   }
-  return {
-    history: recorder.history,
-    episodeReturns: recorder.episodeReturns,
-    policy,
-    solved: recorder.solvedAtSteps !== null,
-    solvedAtSteps: recorder.solvedAtSteps,
-    config: c as unknown as Record<string, unknown>,
-  };
+  return recorder.result(policy, c);
 }
 
 /**
