@@ -131,11 +131,6 @@ export function sampleActions(policy: TrainablePolicy, observations: Float64Arra
   else for (let i = 0; i < n; i++) actions[i] = policy.sample(observations[i], rng);
 }
 
-/** The features TF.js sees for one observation row (one-hot indices stay indices for TabularSoftmax). */
-export function observationWidth(policy: TrainablePolicy, setup: EnvSetup): number {
-  return policy instanceof TabularSoftmax ? 1 : setup.obsSize;
-}
-
 // ---- one guarded optimiser step ---------------------------------------------------------------------
 
 /**

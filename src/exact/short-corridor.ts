@@ -4,17 +4,18 @@
  * `shortCorridorSymbolic()` derives p* with mathjs: the derivative of J, its numerator as a polynomial
  * (`rationalize`), and that polynomial's root in (0, 1).
  */
-// mathjs is loaded with require and a minimal local type: importing its (very large) declarations would
-// add about a second to every notebook's import cell, which tslab type-checks.
+// mathjs is required untyped and only when needed: its type declarations would add about a second
+// to every notebook's import cell (tslab reads them), and loading it takes another half second.
 interface MathNode {
   toString(): string;
 }
-const { derivative, evaluate: evaluateExpression, parse, rationalize } = require("mathjs") as {
+interface MathJs {
   parse(expr: string): MathNode;
   derivative(expr: MathNode, variable: string): MathNode;
   rationalize(expr: MathNode, scope: object, detailed: true): { numerator: MathNode; coefficients: number[] };
   evaluate(expr: string, scope: Record<string, number>): unknown;
-};
+}
+const mathjs = (): MathJs => require("mathjs") as MathJs;
 
 /** J(p) for p in (0, 1). */
 export function shortCorridorJ(p: number): number {
@@ -43,6 +44,7 @@ export interface ShortCorridorSymbolic {
 
 /** p* and J(p*) derived symbolically with mathjs. */
 export function shortCorridorSymbolic(): ShortCorridorSymbolic {
+  const { derivative, evaluate: evaluateExpression, parse, rationalize } = mathjs();
   const J = parse("(2 * p - 4) / (p * (1 - p))");
   const dJ = derivative(J, "p");
   const rational = rationalize(dJ, {}, true);

@@ -1,6 +1,6 @@
 /** Shared helpers for the statistical tests: exact gradients and sample statistics. */
 import assert from "node:assert/strict";
-import type { Episode, TabularMDP } from "../../src/envs/index";
+import type { TabularMDP } from "../../src/envs/index";
 import * as exact from "../../src/exact/index";
 
 export function meanAndSe(samples: Float64Array[]): { mean: Float64Array; se: Float64Array; totalVariance: number } {
@@ -43,9 +43,6 @@ export function expectedTdGradient(mdp: TabularMDP, theta: number[][], wrongV: n
   return Float64Array.from(out);
 }
 
-export function statesOf(ep: Episode<number, number>): number[] {
-  return ep.observations as number[];
-}
 
 /**
  * Paired test on the same trajectories: the variance of estimator a is not higher than that of b
