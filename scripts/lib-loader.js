@@ -11,7 +11,8 @@ const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 
-const root = path.resolve(__dirname, "..");
+// PGLAB_ROOT points the loader at another copy of the project (used by its test).
+const root = process.env.PGLAB_ROOT ? path.resolve(process.env.PGLAB_ROOT) : path.resolve(__dirname, "..");
 const srcDir = path.join(root, "src");
 const outDir = path.join(root, "dist", "lib");
 const stampFile = path.join(outDir, ".built");
