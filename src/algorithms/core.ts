@@ -55,10 +55,15 @@ export interface TrainResult<P> {
 // ---- config checks ---------------------------------------------------------------------------
 
 export function fail(algo: string, field: string, expected: string, value: unknown): never {
-  throw new RangeError(`${algo}: config.${field} must be ${expected}; received ${JSON.stringify(value)}.`);
+  const shown = typeof value === "number" ? String(value) : JSON.stringify(value); // JSON shows NaN as null
+  throw new RangeError(`${algo}: config.${field} must be ${expected}; received ${shown}.`);
 }
 export function positive(algo: string, field: string, v: unknown): number {
   if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) fail(algo, field, "a positive number", v);
+  return v;
+}
+export function finite(algo: string, field: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) fail(algo, field, "a finite number", v);
   return v;
 }
 export function nonNegative(algo: string, field: string, v: unknown): number {
