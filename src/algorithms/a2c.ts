@@ -12,7 +12,6 @@
 import { MlpValue } from "../critics/index";
 import type { StepBatch } from "../estimators/gradient";
 import { surrogateLoss } from "../estimators/gradient";
-import { Gaussian, MlpCategorical } from "../policies/networks";
 import type { Activation } from "../policies/mlp";
 import { Rng } from "../rng";
 import { tf } from "../tf";
@@ -21,14 +20,17 @@ import {
   type TrainResult,
   type TrainablePolicy,
   Recorder,
+  checkCriticLoss,
   guardedStep,
   intAtLeast,
   makePolicy,
+  meanEntropy,
   nonNegative,
   oneOf,
   positive,
   sampleActions,
   setupEnv,
+  standardize,
   unit,
 } from "./core";
 
@@ -177,15 +179,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
           nextValue = values[k];
         }
       }
-      const weights = Float32Array.from(advantages);
-      if (c.normalize) {
-        let m = 0;
-        for (const a of weights) m += a / weights.length;
-        let v = 0;
-        for (const a of weights) v += (a - m) ** 2 / weights.length;
-        const sd = Math.sqrt(v) || 1;
-        for (let k = 0; k < weights.length; k++) weights[k] = (weights[k] - m) / sd;
-      }
+      const weights = Float32Array.from(c.normalize ? standardize([advantages])[0] : advantages);
 
       // ---- update the actor (surrogate with psi = advantage, entropy bonus) and the critic
       const batch: StepBatch = { observations: obs, obsSize: od, actions: acts, actionSize: ad, weights, count: T * n };
@@ -194,20 +188,16 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
         policy.variables(),
         () => {
           const loss = surrogateLoss(policy, batch);
-          if (c.entropyCoef === 0 || !(policy instanceof MlpCategorical || policy instanceof Gaussian)) return loss;
-          const h = tf.mean(policy.entropyTensor(tf.tensor2d(obs, [T * n, od])));
-          return tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar;
+          const h = c.entropyCoef > 0 ? meanEntropy(policy, obs, T * n, od) : null;
+          return h ? (tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar) : loss;
         },
         { maxGradNorm: c.maxGradNorm, iteration, what: "actor" },
       );
       policy.markUpdated();
       let criticLoss = NaN;
       for (let k = 0; k < c.valueIters; k++) criticLoss = critic.fitFlat(obs, targets);
-      if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller valueLr).`);
-      const entropy =
-        policy instanceof MlpCategorical || policy instanceof Gaussian
-          ? tf.tidy(() => tf.mean(policy.entropyTensor(tf.tensor2d(obs.subarray(0, n * od), [n, od]))).dataSync()[0])
-          : NaN;
+      checkCriticLoss(iteration, criticLoss, "valueLr");
+      const entropy = tf.tidy(() => meanEntropy(policy, obs, n, od)?.dataSync()[0] ?? NaN);
 
       // ---- log
       const stats = recorder.finish(iteration, envSteps, { policyLoss: step.loss, criticLoss, entropy, gradNorm: step.gradNorm }, c.targetReturn);

@@ -7,7 +7,6 @@
  */
 import { type ActionValueCritic, MlpActionValue, TabularActionValue, trainActionValue } from "../critics/index";
 import type { Episode } from "../envs/record";
-import type { StepBatch } from "../estimators/gradient";
 import { surrogateLoss } from "../estimators/gradient";
 import type { Activation } from "../policies/mlp";
 import { Rng } from "../rng";
@@ -18,6 +17,7 @@ import {
   type TrainResult,
   type TrainablePolicy,
   Recorder,
+  checkCriticLoss,
   guardedStep,
   intAtLeast,
   makePolicy,
@@ -25,9 +25,10 @@ import {
   oneOf,
   positive,
   setupEnv,
+  standardize,
   unit,
 } from "./core";
-import { type CollectedEpisode, EpisodeCollector } from "./episodes";
+import { type CollectedEpisode, EpisodeCollector, batchOf } from "./episodes";
 
 export interface ActorCriticConfig {
   env?: string;
@@ -117,23 +118,11 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
       let criticLoss = NaN;
       const fitSteps = setup.tabular ? 1 : c.criticSteps;
       for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, eps, { method: c.critic, gamma: c.gamma, fitSteps });
-      if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller criticLr).`);
+      checkCriticLoss(iteration, criticLoss, "criticLr");
       const psis = eps.map((e) => Float64Array.from(e.actions, (a, t) => critic.q(e.observations[t], a)));
-      const all = psis.flatMap((p) => Array.from(p));
-      const m = all.reduce((x, y) => x + y, 0) / all.length;
-      const sd = c.normalize ? Math.sqrt(all.reduce((x, y) => x + (y - m) ** 2, 0) / all.length) || 1 : 1;
 
       // ---- update the actor
-      const width = setup.tabular ? 1 : od;
-      const total = all.length;
-      const batch: StepBatch = { observations: new Float32Array(total * width), obsSize: width, actions: new Float32Array(total), actionSize: 1, weights: new Float32Array(total), count: total };
-      let row = 0;
-      episodes.forEach((e, i) => {
-        batch.observations.set(e.observations, row * width);
-        batch.actions.set(e.actions, row);
-        batch.weights.set(c.normalize ? psis[i].map((x) => (x - m) / sd) : psis[i], row);
-        row += e.length;
-      });
+      const batch = batchOf(episodes, c.normalize ? standardize(psis) : psis, od, 1);
       const step = guardedStep(optimizer, policy.variables(), () => surrogateLoss(policy, batch), { maxGradNorm: c.maxGradNorm, iteration, what: "actor" });
       policy.markUpdated();
 

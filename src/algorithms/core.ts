@@ -136,6 +136,29 @@ export function sampleActions(policy: TrainablePolicy, observations: Float64Arra
   else for (let i = 0; i < n; i++) actions[i] = policy.sample(observations[i], rng);
 }
 
+/** Standardise values pooled over several arrays: (x - mean) / sd (sd 1 if all equal). New arrays. */
+export function standardize(arrays: ArrayLike<number>[]): Float64Array[] {
+  let n = 0;
+  let sum = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++, n++) sum += a[i];
+  const m = sum / n;
+  let ss = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) ss += (a[i] - m) ** 2;
+  const sd = Math.sqrt(ss / n) || 1;
+  return arrays.map((a) => Float64Array.from(a, (x) => (x - m) / sd));
+}
+
+/** Mean entropy of the policy over a batch of observation rows (null for policies without one). */
+export function meanEntropy(policy: TrainablePolicy, observations: Float32Array, rows: number, width: number): tf.Scalar | null {
+  if (!(policy instanceof MlpCategorical || policy instanceof Gaussian)) return null;
+  return tf.mean(policy.entropyTensor(tf.tensor2d(observations.subarray(0, rows * width), [rows, width]))) as tf.Scalar;
+}
+
+/** Stop with an error naming the iteration if a critic's loss is not finite. */
+export function checkCriticLoss(iteration: number, loss: number, setting: string): void {
+  if (!Number.isFinite(loss)) throw new Error(`iteration ${iteration}: the critic loss is ${loss}; training stopped (try a smaller ${setting}).`);
+}
+
 // ---- one guarded optimiser step ---------------------------------------------------------------------
 
 /**

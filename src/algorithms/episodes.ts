@@ -5,6 +5,7 @@
  * a copy, and the reason REINFORCE here is "on-policy up to one update" for those episodes.
  */
 import type { VectorEnv } from "../envs/vector";
+import type { StepBatch } from "../estimators/gradient";
 import type { Rng } from "../rng";
 import { type Recorder, type TrainablePolicy, sampleActions } from "./core";
 
@@ -86,4 +87,18 @@ export class EpisodeCollector {
     }
     return { episodes, steps };
   }
+}
+
+/** Flatten episodes into one TF.js batch with weights psi (one array per episode). */
+export function batchOf(episodes: CollectedEpisode[], psis: ArrayLike<number>[], obsSize: number, actionSize: number): StepBatch {
+  const T = episodes.reduce((n, e) => n + e.length, 0);
+  const b: StepBatch = { observations: new Float32Array(T * obsSize), obsSize, actions: new Float32Array(T * actionSize), actionSize, weights: new Float32Array(T), count: T };
+  let row = 0;
+  episodes.forEach((e, i) => {
+    b.observations.set(e.observations, row * obsSize);
+    b.actions.set(e.actions, row * actionSize);
+    b.weights.set(psis[i], row);
+    row += e.length;
+  });
+  return b;
 }

@@ -10,9 +10,7 @@
 import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
 import { MlpValue } from "../critics/index";
 import { rewardToGo } from "../estimators/returns";
-import type { StepBatch } from "../estimators/gradient";
 import { surrogateLoss } from "../estimators/gradient";
-import { Gaussian, MlpCategorical } from "../policies/networks";
 import type { Activation } from "../policies/mlp";
 import { Rng } from "../rng";
 import { tf } from "../tf";
@@ -21,17 +19,20 @@ import {
   type TrainResult,
   type TrainablePolicy,
   Recorder,
+  checkCriticLoss,
   finite,
   guardedStep,
   intAtLeast,
   makePolicy,
+  meanEntropy,
   nonNegative,
   oneOf,
   positive,
   setupEnv,
+  standardize,
   unit,
 } from "./core";
-import { type CollectedEpisode, EpisodeCollector } from "./episodes";
+import { type CollectedEpisode, EpisodeCollector, batchOf } from "./episodes";
 
 export const REINFORCE_BASELINES = ["none", "constant", "movingAverage", "batchMean", "optimal", "timeDependent", "value"] as const;
 
@@ -110,31 +111,12 @@ function resolve(c: ReinforceConfig) {
 }
 export type ResolvedReinforceConfig = ReturnType<typeof resolve>;
 
-/** Flatten episodes into one TF.js batch with weights psi. */
-function batchOf(episodes: CollectedEpisode[], psis: Float64Array[], obsSize: number, actionSize: number): StepBatch {
-  const T = episodes.reduce((n, e) => n + e.length, 0);
-  const b: StepBatch = { observations: new Float32Array(T * obsSize), obsSize, actions: new Float32Array(T * actionSize), actionSize, weights: new Float32Array(T), count: T };
-  let row = 0;
-  episodes.forEach((e, i) => {
-    b.observations.set(e.observations, row * obsSize);
-    b.actions.set(e.actions, row * actionSize);
-    b.weights.set(psis[i], row);
-    row += e.length;
-  });
-  return b;
-}
-
-function entropyTerm(policy: TrainablePolicy, batch: StepBatch): tf.Scalar | null {
-  if (!(policy instanceof MlpCategorical || policy instanceof Gaussian)) return null;
-  return tf.mean(policy.entropyTensor(tf.tensor2d(batch.observations, [batch.weights.length, batch.obsSize]))) as tf.Scalar;
-}
-
 export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy>> {
   // ---- setup
   const c = resolve(config);
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
   const policy = makePolicy("reinforce", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
-  const obsWidth = setup.tabular ? 1 : setup.obsSize;
+  const obsWidth = setup.env.obsDim;
   const critic = c.baseline === "value" ? new MlpValue({ obsSize: obsWidth, hiddenSizes: c.valueHiddenSizes, lr: c.valueLr, seed: c.seed + 1 }) : null;
   const optimizer = tf.train.adam(c.lr);
   const moving = new MovingAverageBaseline({ alpha: c.movingAverageAlpha, initial: 0 });
@@ -150,8 +132,9 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       envSteps += steps;
 
       // ---- psi_t = (R(tau) or R_t) - b
-      const returns = episodes.map((e) => (c.psi === "total" ? new Float64Array(e.length).fill(rewardToGo(e.rewards, c.gamma)[0]) : rewardToGo(e.rewards, c.gamma)));
-      const totals = episodes.map((e) => rewardToGo(e.rewards, c.gamma)[0]);
+      const togo = episodes.map((e) => rewardToGo(e.rewards, c.gamma));
+      const totals = togo.map((r) => r[0]);
+      const returns = c.psi === "total" ? togo.map((r) => new Float64Array(r.length).fill(r[0])) : togo;
       let psis = returns.map((r) => Float64Array.from(r));
       let criticLoss = NaN;
       if (c.baseline === "constant") psis = psis.map((p) => p.map((x) => x - c.baselineValue));
@@ -178,12 +161,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
           return returns[i].map((x, t) => x - v[t]);
         });
       }
-      if (c.normalize) {
-        const all = psis.flatMap((p) => Array.from(p));
-        const m = all.reduce((x, y) => x + y, 0) / all.length;
-        const sd = Math.sqrt(all.reduce((x, y) => x + (y - m) ** 2, 0) / all.length) || 1;
-        psis = psis.map((p) => p.map((x) => (x - m) / sd));
-      }
+      if (c.normalize) psis = standardize(psis);
 
       // ---- update the policy: one batched surrogate step (Williams' baseline: per-parameter weights)
       const batch = batchOf(episodes, psis, obsWidth, setup.actionSize);
@@ -197,7 +175,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
           vars,
           () => {
             const loss = surrogateLoss(policy, batch);
-            const h = c.entropyCoef > 0 ? entropyTerm(policy, batch) : null;
+            const h = c.entropyCoef > 0 ? meanEntropy(policy, batch.observations, batch.count, obsWidth) : null;
             return h ? (tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar) : loss;
           },
           { maxGradNorm: c.maxGradNorm, iteration, what: "policy" },
@@ -205,7 +183,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       }
       policy.markUpdated();
       const entropy = tf.tidy(() => {
-        const h = entropyTerm(policy, batch);
+        const h = meanEntropy(policy, batch.observations, batch.count, obsWidth);
         return h ? h.dataSync()[0] : NaN;
       });
 
@@ -213,7 +191,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       if (critic) {
         const targets = Float32Array.from(returns.flatMap((r) => Array.from(r)));
         for (let k = 0; k < c.valueIters; k++) criticLoss = critic.fitFlat(batch.observations, targets);
-        if (!Number.isFinite(criticLoss)) throw new Error(`iteration ${iteration}: the critic loss is ${criticLoss}; training stopped (try a smaller valueLr).`);
+        checkCriticLoss(iteration, criticLoss, "valueLr");
       }
 
       // ---- log
