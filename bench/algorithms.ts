@@ -4,8 +4,10 @@
  * - env steps and seconds until REINFORCE (value baseline) and A2C reach a mean return of 475 over
  *   the last 100 episodes (a seed that does not get there within its budget counts as infinite);
  * - the return of a Gaussian A2C on Pendulum-v1 after 1,000,000 steps (seeds on two worker threads);
- * - resident memory after 100 and 1,000 A2C iterations.
+ * - resident memory after 100 and 1,000 A2C iterations (each read after a full garbage collection).
  */
+import * as v8 from "v8";
+import * as vm from "vm";
 import { a2c, reinforce, runSeeds } from "../src/algorithms/index";
 import type { IterationStats, TrainResult } from "../src/algorithms/index";
 import { initTf } from "../src/tf";
@@ -21,6 +23,13 @@ function solveFigures(results: { r: TrainResult<unknown>; seconds: (h: Iteration
 }
 
 const atSolve = (h: IterationStats[]) => h[h.length - 1].wallTime;
+
+/** Resident memory after a full garbage collection, so that the figure does not depend on GC timing. */
+function residentMb(): number {
+  v8.setFlagsFromString("--expose_gc");
+  (vm.runInNewContext("gc") as () => void)();
+  return process.memoryUsage().rss / 2 ** 20;
+}
 
 export const PENDULUM_A2C = { env: "Pendulum-v1", gamma: 0.9, lambda: 0.9, lr: 0.003, valueLr: 0.005, numEnvs: 16, nSteps: 32, maxGradNorm: 0.5, logStdInit: -0.5, anneal: true, totalSteps: 1_000_000 };
 
@@ -52,8 +61,8 @@ export const trainingBench: Bench = {
     let rss1000 = NaN;
     await a2c({ numEnvs: 8, nSteps: 8, totalSteps: 64 * 1000, seed: 0 }, {
       onIteration: (s) => {
-        if (s.iteration === 100) rss100 = process.memoryUsage().rss / 2 ** 20;
-        if (s.iteration === 1000) rss1000 = process.memoryUsage().rss / 2 ** 20;
+        if (s.iteration === 100) rss100 = residentMb();
+        if (s.iteration === 1000) rss1000 = residentMb();
       },
     });
     const reinforceSolve = solveFigures(rf);
