@@ -58,8 +58,9 @@ function fresh() {
   const now = Date.now();
   if (current && now - lastCheck < 1000) return current;
   lastCheck = now;
-  if (!current || isStale()) {
-    if (isStale()) build();
+  const stale = isStale();
+  if (stale) build();
+  if (!current || stale) {
     for (const key of Object.keys(require.cache)) if (key.startsWith(outDir + path.sep)) delete require.cache[key];
     current = require(path.join(outDir, "index.js"));
   }
