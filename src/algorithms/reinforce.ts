@@ -135,7 +135,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       const togo = episodes.map((e) => rewardToGo(e.rewards, c.gamma));
       const totals = togo.map((r) => r[0]);
       const returns = c.psi === "total" ? togo.map((r) => new Float64Array(r.length).fill(r[0])) : togo;
-      let psis = returns.map((r) => Float64Array.from(r));
+      let psis: Float64Array[] = returns.map((r) => Float64Array.from(r));
       let criticLoss = NaN;
       if (c.baseline === "constant") psis = psis.map((p) => p.map((x) => x - c.baselineValue));
       else if (c.baseline === "batchMean") {
