@@ -55,11 +55,11 @@ class BookError extends Error {}
 
 type Command = { cmd: string; args: string[] };
 
-function run(c: Command, extra: string[], options: { env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): SpawnSyncReturns<string> {
+function run(c: Command, extra: string[], options: { env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
   return spawnSync(c.cmd, [...c.args, ...extra], {
     encoding: "utf8",
     env: options.env ?? process.env,
-    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
     maxBuffer: 256 * 1024 * 1024,
     shell: process.platform === "win32",
   });
@@ -74,12 +74,8 @@ function findNbconvert(): Command | null {
   ];
   if (process.platform !== "win32") candidates.push({ cmd: "/usr/bin/python3", args: ["-m", "nbconvert"] });
   for (const c of candidates) {
-    const r = run(c, ["--version"], { quiet: true });
-    const version = r.stdout?.trim() ?? "";
-    if (r.status === 0 && /^\d+\./.test(version)) {
-      // nbclient is what nbconvert executes notebooks with; check it imports too.
-      return c;
-    }
+    const r = run(c, ["--version"]);
+    if (r.status === 0 && /^\d+\./.test(r.stdout?.trim() ?? "")) return c;
   }
   return null;
 }
