@@ -1,6 +1,7 @@
 /**
- * Policy figures: one action sampled from a 4-64-64-2 tanh MLP in plain TypeScript (the rollout path),
- * and one batched surrogate-loss gradient over 4,096 CartPole steps through TF.js.
+ * Policy figures: one action sampled from a 4-64-64-2 tanh MLP without TF.js (the rollout path: the
+ * WebAssembly SIMD kernel by default, and the plain-TypeScript pass that is its fallback), and one
+ * batched surrogate-loss gradient over 4,096 CartPole steps through TF.js.
  */
 import { make } from "../src/envs/index";
 import { rewardToGo, sampleEpisodes, surrogateGradient } from "../src/estimators/index";
@@ -47,14 +48,25 @@ export const policiesBench: Bench = {
   group: "policies",
   repetitions: 5,
   description: {
-    mlp_sample_us: "one action from a 4-64-64-2 tanh MLP, plain TypeScript (us)",
+    mlp_sample_us: "one action from a 4-64-64-2 tanh MLP, no TF.js (wasm SIMD kernel) (us)",
+    mlp_sample_plain_us: "the same with PG_MLP_KERNEL=typescript (plain TypeScript pass) (us)",
     surrogate_grad_ms_4096: "one surrogate-loss gradient over 4,096 steps, TF.js (ms)",
   },
   async run(): Promise<Figures> {
     await initTf({ quiet: true });
     const policy = new MlpCategorical({ obsSize: 4, nActions: 2, hiddenSizes: [64, 64], activation: "tanh", seed: 1 });
-    const figures = { mlp_sample_us: sampleMicroseconds(policy), surrogate_grad_ms_4096: await surrogateMs(policy) };
+    const saved = process.env.PG_MLP_KERNEL;
+    process.env.PG_MLP_KERNEL = "typescript";
+    const plain = new MlpCategorical({ ...policy.config });
+    if (saved === undefined) delete process.env.PG_MLP_KERNEL;
+    else process.env.PG_MLP_KERNEL = saved;
+    const figures = {
+      mlp_sample_us: sampleMicroseconds(policy),
+      surrogate_grad_ms_4096: await surrogateMs(policy),
+      mlp_sample_plain_us: sampleMicroseconds(plain),
+    };
     policy.dispose();
+    plain.dispose();
     return figures;
   },
 };

@@ -125,7 +125,7 @@ export class MlpValue implements ValueCritic<ArrayLike<number>> {
   value(obs: ArrayLike<number>): number {
     return this.net.forward(obs)[0];
   }
-  /** Values of a flat batch of observations [N * obsSize] (plain TypeScript). */
+  /** Values of a flat batch of observations [N * obsSize] (one `Mlp.forward` each, no TF.js). */
   values(observations: ArrayLike<number>, n: number): Float64Array {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.net.forward(observations, i * this.config.obsSize)[0];

@@ -1,6 +1,7 @@
 /**
- * Neural-network policies (TF.js), which act through a plain-TypeScript forward pass on a snapshot of
- * their weights (`Mlp.forward`) and compute gradients in one batched TF.js call (the surrogate loss).
+ * Neural-network policies (TF.js), which act through a forward pass without TF.js on a snapshot of
+ * their weights (`Mlp.forward`: WebAssembly SIMD, or plain TypeScript) and compute gradients in one
+ * batched TF.js call (the surrogate loss).
  *
  * `MlpCategorical`: softmax over the MLP's outputs, for discrete actions (e.g. one hidden layer of 20
  * for DeepRM, 64-64 for CartPole).

@@ -69,7 +69,7 @@ describe("Mlp's hand-written gradients (dense layers, tanh) equal TF.js' automat
     test(`4-16-8-3 (${activation}), gradient of sum(out * R) for every weight and bias`, () => {
       const net = new Mlp({ inputSize: 4, hiddenSizes: [16, 8], outputSize: 3, activation, outputGain: 1, seed: 5 });
       const rng = new Rng(6);
-      const n = 40000; // above the size at which tanh switches to 2 sigmoid(2x) - 1
+      const n = 4096;
       const x = tf.tensor2d(Float32Array.from({ length: n * 4 }, () => rng.normal()), [n, 4]);
       const r = tf.tensor2d(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
       const builtIn = { tanh: tf.tanh, relu: tf.relu, elu: tf.elu }[activation];
@@ -97,14 +97,21 @@ describe("Mlp's hand-written gradients (dense layers, tanh) equal TF.js' automat
   }
 });
 
-describe("fast sampling: the plain-TypeScript forward pass matches TF.js to 1e-6", () => {
+describe("fast sampling: the single-observation forward passes (wasm SIMD and plain TypeScript) match TF.js to 1e-6", () => {
   for (const activation of ["tanh", "relu", "elu"] as const) {
     test(`MlpCategorical 4-64-64-2 (${activation})`, () => {
       const p = new MlpCategorical({ obsSize: 4, nActions: 2, hiddenSizes: [64, 64], activation, outputGain: 1, seed: 7 });
       const rng = new Rng(8);
       const obs = Array.from({ length: 50 }, () => [0, 1, 2, 3].map(() => rng.normal()));
       const viaTf = tf.tidy(() => p.probsTensor(tf.tensor2d(obs)).arraySync());
+      assert.equal(p.net.kernel, activation === "elu" ? "typescript" : "wasm-simd");
       obs.forEach((o, i) => p.probs(o).forEach((q, a) => assert.ok(Math.abs(q - viaTf[i][a]) < 1e-6, `${q} vs ${viaTf[i][a]}`)));
+      // the plain-TypeScript pass too (the fallback where the wasm kernel does not run)
+      obs.forEach((o, i) => {
+        const [z0, z1] = p.net.forwardPlain(o);
+        const q0 = 1 / (1 + Math.exp(z1 - z0));
+        assert.ok(Math.abs(q0 - viaTf[i][0]) < 1e-6, `${q0} vs ${viaTf[i][0]}`);
+      });
       p.dispose();
     });
   }
