@@ -90,29 +90,21 @@ function preActivationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, act: LayerActivation
  * the composition). For the first layer, whose input is data, no gradient is formed for x.
  */
 function layer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: LayerActivation, xIsData: boolean): tf.Tensor2D {
-  if (xIsData) {
-    const f = tf.customGrad(((wi: tf.Tensor2D, bi: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      const y = activated(x, wi, bi, act);
-      save([x, y]);
-      return {
-        value: y,
-        gradFunc: (dy: tf.Tensor2D, [xs, ys]: tf.Tensor[]) => weightGrads(xs as tf.Tensor2D, preActivationGrad(dy, ys as tf.Tensor2D, act)),
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-    return f(w, b);
-  }
-  const f = tf.customGrad(((xi: tf.Tensor2D, wi: tf.Tensor2D, bi: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [xi, wi, bi] = (xIsData ? [x, ...args] : args) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
     const y = activated(xi, wi, bi, act);
     save([xi, wi, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor2D, [xs, ws, ys]: tf.Tensor[]) => {
         const dz = preActivationGrad(dy, ys as tf.Tensor2D, act);
-        return [tf.matMul(dz, tf.transpose(ws)), ...weightGrads(xs as tf.Tensor2D, dz)];
+        const [dw, db] = weightGrads(xs as tf.Tensor2D, dz);
+        return xIsData ? [dw, db] : [tf.matMul(dz, tf.transpose(ws)), dw, db];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-  return f(x, w, b);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
+  return xIsData ? f(w, b) : f(x, w, b);
 }
 
 export class Mlp {
