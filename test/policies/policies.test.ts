@@ -6,6 +6,7 @@ import { before, describe, test } from "node:test";
 import { GridWorld, make } from "../../src/envs/index";
 import { estimateGradient, rewardToGo, sampleEpisodes, surrogateGradient } from "../../src/estimators/index";
 import { Gaussian, LinearSoftmax, Mlp, MlpCategorical, TabularSoftmax, loadPolicy, savePolicy } from "../../src/policies/index";
+import { FUSED_BACKENDS } from "../../src/policies/mlp";
 import { Rng } from "../../src/rng";
 import { initTf, tf } from "../../src/tf";
 
@@ -65,34 +66,43 @@ describe("the TF.js surrogate gradient equals the analytic score-function gradie
 });
 
 describe("Mlp's hand-written gradients (dense layers, tanh) equal TF.js' automatic ones", () => {
-  for (const activation of ["tanh", "relu", "elu"] as const) {
-    test(`4-16-8-3 (${activation}), gradient of sum(out * R) for every weight and bias`, () => {
-      const net = new Mlp({ inputSize: 4, hiddenSizes: [16, 8], outputSize: 3, activation, outputGain: 1, seed: 5 });
-      const rng = new Rng(6);
-      const n = 4096;
-      const x = tf.tensor2d(Float32Array.from({ length: n * 4 }, () => rng.normal()), [n, 4]);
-      const r = tf.tensor2d(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
-      const builtIn = { tanh: tf.tanh, relu: tf.relu, elu: tf.elu }[activation];
-      const reference = () => {
-        let h: tf.Tensor2D = x;
-        for (let l = 0; l < 3; l++) {
-          h = tf.add(tf.matMul(h, net.vars[2 * l] as tf.Tensor2D), net.vars[2 * l + 1]);
-          if (l < 2) h = builtIn(h);
+  for (const [activation, fused] of [["tanh", true], ["relu", true], ["elu", true], ["tanh", false], ["elu", false]] as const) {
+    test(`4-16-8-3 (${activation}, ${fused ? "fused kernel" : "separate kernels, as on backends without a tested fused kernel"}), gradient of sum(out * R) for every weight and bias`, () => {
+      const backend = tf.getBackend();
+      if (!fused) FUSED_BACKENDS.delete(backend);
+      try {
+        const net = new Mlp({ inputSize: 4, hiddenSizes: [16, 8], outputSize: 3, activation, outputGain: 1, seed: 5 });
+        const rng = new Rng(6);
+        const n = 4096;
+        const x = tf.tensor2d(Float32Array.from({ length: n * 4 }, () => rng.normal()), [n, 4]);
+        const r = tf.tensor2d(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
+        const builtIn = { tanh: tf.tanh, relu: tf.relu, elu: tf.elu }[activation];
+        const reference = () => {
+          let h: tf.Tensor2D = x;
+          for (let l = 0; l < 3; l++) {
+            h = tf.add(tf.matMul(h, net.vars[2 * l] as tf.Tensor2D), net.vars[2 * l + 1]);
+            if (l < 2) h = builtIn(h);
+          }
+          return tf.sum(tf.mul(h, r)) as tf.Scalar;
+        };
+        // Both sides are float32 sums over n = 4,096 rows in different orders (and tanh as 2 sigmoid(2z) - 1):
+        // rounding of order sqrt(n) u ~ 4e-6 of the largest component, so 1e-4 leaves a 25x margin, while
+        // a wrong formula (a missing factor, a dropped term) is off by O(1) of it.
+        const ours = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), r)) as tf.Scalar, net.vars);
+        const want = tf.variableGrads(reference, net.vars);
+        assert.ok(Math.abs(ours.value.dataSync()[0] - want.value.dataSync()[0]) < 1e-3 * Math.abs(want.value.dataSync()[0]) + 1e-2);
+        for (const v of net.vars) {
+          const a = ours.grads[v.name].dataSync();
+          const b = want.grads[v.name].dataSync();
+          const scale = Math.max(...Array.from(b, Math.abs));
+          assert.equal(a.length, b.length);
+          b.forEach((g, k) => assert.ok(Math.abs(a[k] - g) < 1e-4 * scale, `${v.name}[${k}]: ${a[k]} vs ${g}`));
         }
-        return tf.sum(tf.mul(h, r)) as tf.Scalar;
-      };
-      const ours = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), r)) as tf.Scalar, net.vars);
-      const want = tf.variableGrads(reference, net.vars);
-      assert.ok(Math.abs(ours.value.dataSync()[0] - want.value.dataSync()[0]) < 1e-3 * Math.abs(want.value.dataSync()[0]) + 1e-2);
-      for (const v of net.vars) {
-        const a = ours.grads[v.name].dataSync();
-        const b = want.grads[v.name].dataSync();
-        const scale = Math.max(...Array.from(b, Math.abs));
-        assert.equal(a.length, b.length);
-        b.forEach((g, k) => assert.ok(Math.abs(a[k] - g) < 1e-4 * scale, `${v.name}[${k}]: ${a[k]} vs ${g}`));
+        tf.dispose([x, r, ours.value, want.value, ...Object.values(ours.grads), ...Object.values(want.grads)]);
+        net.dispose();
+      } finally {
+        FUSED_BACKENDS.add(backend);
       }
-      tf.dispose([x, r, ours.value, want.value, ...Object.values(ours.grads), ...Object.values(want.grads)]);
-      net.dispose();
     });
   }
 });
