@@ -67,11 +67,13 @@ describe("the TF.js surrogate gradient equals the analytic score-function gradie
 
 describe("Mlp's hand-written gradients (dense layers, tanh) equal TF.js' automatic ones", () => {
   for (const [activation, fused] of [["tanh", true], ["relu", true], ["elu", true], ["tanh", false], ["elu", false]] as const) {
-    test(`4-16-8-3 (${activation}, ${fused ? "fused kernel" : "separate kernels, as on backends without a tested fused kernel"}), gradient of sum(out * R) for every weight and bias`, () => {
+    // 4-64-32-8-3 takes every branch of weightGrads: x^T dz, (dz^T x)^T, and the transposed product (8 x 3)
+    test(`4-64-32-8-3 (${activation}, ${fused ? "fused kernel" : "separate kernels, as on backends without a tested fused kernel"}), gradient of sum(out * R) for every weight and bias`, () => {
       const backend = tf.getBackend();
       if (!fused) FUSED_BACKENDS.delete(backend);
       try {
-        const net = new Mlp({ inputSize: 4, hiddenSizes: [16, 8], outputSize: 3, activation, outputGain: 1, seed: 5 });
+        const net = new Mlp({ inputSize: 4, hiddenSizes: [64, 32, 8], outputSize: 3, activation, outputGain: 1, seed: 5 });
+        const layers = net.vars.length / 2;
         const rng = new Rng(6);
         const n = 4096;
         const x = tf.tensor2d(Float32Array.from({ length: n * 4 }, () => rng.normal()), [n, 4]);
@@ -79,9 +81,9 @@ describe("Mlp's hand-written gradients (dense layers, tanh) equal TF.js' automat
         const builtIn = { tanh: tf.tanh, relu: tf.relu, elu: tf.elu }[activation];
         const reference = () => {
           let h: tf.Tensor2D = x;
-          for (let l = 0; l < 3; l++) {
+          for (let l = 0; l < layers; l++) {
             h = tf.add(tf.matMul(h, net.vars[2 * l] as tf.Tensor2D), net.vars[2 * l + 1]);
-            if (l < 2) h = builtIn(h);
+            if (l + 1 < layers) h = builtIn(h);
           }
           return tf.sum(tf.mul(h, r)) as tf.Scalar;
         };
