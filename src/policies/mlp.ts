@@ -234,7 +234,7 @@ export class Mlp {
       for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) wt[j * nIn + i] = w[i * nOut + j];
       const b = this.vars[2 * l + 1].dataSync();
       this.biases[l].set(b);
-      this.wasm?.setLayer(l, w, b);
+      this.wasm?.setLayer(l, wt, b);
     }
   }
 

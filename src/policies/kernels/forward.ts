@@ -52,9 +52,8 @@ export class WasmForward {
 
   /** A kernel for layer widths `sizes` and a hidden activation, or null when it cannot serve them. */
   static create(sizes: readonly number[], activation: string): WasmForward | null {
-    const mod = wasmModule();
-    if (!mod || !(activation in ACT_CODES) || defaultKernel() !== "wasm-simd") return null;
-    return new WasmForward(mod, sizes, ACT_CODES[activation]);
+    if (!(activation in ACT_CODES) || defaultKernel() !== "wasm-simd") return null;
+    return new WasmForward(wasmModule() as WebAssembly.Module, sizes, ACT_CODES[activation]);
   }
 
   private constructor(mod: WebAssembly.Module, readonly sizes: readonly number[], act: number) {
@@ -94,14 +93,12 @@ export class WasmForward {
     this.output = new Float64Array(sizes[layers]);
   }
 
-  /** Set layer l from TF.js' layout: w [in][out] row-major, b [out]. */
-  setLayer(l: number, w: ArrayLike<number>, b: ArrayLike<number>): void {
+  /** Set layer l: wt [out][in] row-major (row j: the weights into output j), b [out]. */
+  setLayer(l: number, wt: ArrayLike<number>, b: ArrayLike<number>): void {
     const nIn = this.sizes[l];
-    const nOut = this.sizes[l + 1];
     const stride = this.inPadded[l];
-    const at = this.wAt[l];
-    for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) this.memory[at + j * stride + i] = w[i * nOut + j];
-    for (let j = 0; j < nOut; j++) this.memory[this.bAt[l] + j] = b[j];
+    for (let j = 0; j < this.sizes[l + 1]; j++) for (let i = 0; i < nIn; i++) this.memory[this.wAt[l] + j * stride + i] = wt[j * nIn + i];
+    this.memory.set(b, this.bAt[l]);
   }
 
   /** The network's output for x[off .. off + inputSize), in a buffer reused between calls. */
