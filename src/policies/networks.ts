@@ -23,6 +23,7 @@ import {
   type SavedPolicy,
   type TfPolicy,
   categoricalEntropy,
+  categoricalLogProbTensor,
   checkDiscreteAction,
   checkParams,
   drawIndex,
@@ -116,7 +117,7 @@ export class MlpCategorical implements CategoricalPolicy<ArrayLike<number>>, TfP
   }
 
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(this.net.apply(observations)), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D);
+    return tf.tidy(() => categoricalLogProbTensor(this.net.apply(observations), actions, this.nActions));
   }
 
   /** Entropy of pi(.|s) for a batch, in TF.js (for entropy bonuses). */

@@ -3,7 +3,7 @@
  * the parameters as one flat vector, and, where it has a closed form, the score
  * grad_theta log pi(a|s).
  */
-import type { tf } from "../tf";
+import { tf } from "../tf";
 import type { Rng } from "../rng";
 
 export interface Policy<Obs, Act> {
@@ -103,4 +103,9 @@ export function checkDiscreteAction(where: string, action: unknown, nActions: nu
     throw new RangeError(`${where}: action must be an integer in 0 .. ${nActions - 1}; received ${String(action)}.`);
   }
   return action;
+}
+
+/** log pi(a|s) for a batch from logits [N, nActions] and action indices [N] (the categorical policies' TF.js path). */
+export function categoricalLogProbTensor(logits: tf.Tensor2D, actions: tf.Tensor, nActions: number): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, nActions)), 1) as tf.Tensor1D);
 }

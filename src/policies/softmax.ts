@@ -17,6 +17,7 @@ import {
   type SavedPolicy,
   type TfPolicy,
   categoricalEntropy,
+  categoricalLogProbTensor,
   checkDiscreteAction,
   checkParams,
   drawIndex,
@@ -44,23 +45,52 @@ class TfMirror {
   }
 }
 
-export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
+/**
+ * theta [rows x nActions] as a flat Float64Array (what sampling and the closed-form scores read), mirrored
+ * into one TF.js variable for the surrogate loss; the parameter plumbing both softmax policies share.
+ */
+abstract class ThetaSoftmax {
+  abstract readonly kind: string;
+  readonly numParams: number;
+  protected readonly theta: Float64Array;
+  protected readonly buf: Float64Array;
+  protected readonly mirror: TfMirror;
+
+  constructor(rows: number, readonly nActions: number) {
+    this.numParams = rows * nActions;
+    this.theta = new Float64Array(this.numParams);
+    this.buf = new Float64Array(nActions);
+    this.mirror = new TfMirror(rows, nActions);
+  }
+
+  getParams(): Float64Array {
+    return Float64Array.from(this.theta);
+  }
+
+  setParams(params: ArrayLike<number>): void {
+    checkParams(`${this.kind}.setParams`, params, this.numParams);
+    this.theta.set(params);
+  }
+
+  variables(): tf.Variable[] {
+    return [this.mirror.variable(this.theta)];
+  }
+
+  markUpdated(): void {
+    const v = this.mirror.current();
+    if (v) this.theta.set(v.dataSync());
+  }
+}
+
+export class TabularSoftmax extends ThetaSoftmax implements CategoricalPolicy<number>, TfPolicy {
   readonly kind = "TabularSoftmax";
   readonly nStates: number;
-  readonly nActions: number;
-  readonly numParams: number;
-  private readonly theta: Float64Array;
-  private readonly buf: Float64Array;
-  private readonly mirror: TfMirror;
 
   /** `theta` defaults to zeros (the uniform policy). */
   constructor(config: { nStates: number; nActions: number; theta?: ArrayLike<number> | number[][] }) {
-    this.nStates = checkCount("TabularSoftmax", "nStates", config?.nStates);
-    this.nActions = checkCount("TabularSoftmax", "nActions", config?.nActions);
-    this.numParams = this.nStates * this.nActions;
-    this.theta = new Float64Array(this.numParams);
-    this.buf = new Float64Array(this.nActions);
-    this.mirror = new TfMirror(this.nStates, this.nActions);
+    const nStates = checkCount("TabularSoftmax", "nStates", config?.nStates);
+    super(nStates, checkCount("TabularSoftmax", "nActions", config?.nActions));
+    this.nStates = nStates;
     if (config.theta !== undefined) {
       const flat = Array.isArray(config.theta) && Array.isArray(config.theta[0]) ? (config.theta as number[][]).flat() : (config.theta as ArrayLike<number>);
       this.setParams(flat);
@@ -108,19 +138,6 @@ export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
     return Array.from({ length: this.nStates }, (_, s) => Array.from(this.theta.subarray(s * this.nActions, (s + 1) * this.nActions)));
   }
 
-  getParams(): Float64Array {
-    return Float64Array.from(this.theta);
-  }
-
-  setParams(params: ArrayLike<number>): void {
-    checkParams("TabularSoftmax.setParams", params, this.numParams);
-    this.theta.set(params);
-  }
-
-  variables(): tf.Variable[] {
-    return [this.mirror.variable(this.theta)];
-  }
-
   featurize(obs: unknown): ArrayLike<number> {
     return [this.state(obs as number, "featurize")];
   }
@@ -133,13 +150,8 @@ export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
       // tf.oneHot needs a depth of at least 2: with one state, every row is theta
       const selector = this.nStates === 1 ? tf.ones([states.shape[0], 1]) : tf.cast(tf.oneHot(states, this.nStates), "float32");
       const rows = tf.matMul(selector as tf.Tensor2D, theta) as tf.Tensor2D;
-      return tf.sum(tf.mul(tf.logSoftmax(rows), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D;
+      return categoricalLogProbTensor(rows, actions, this.nActions);
     });
-  }
-
-  markUpdated(): void {
-    const v = this.mirror.current();
-    if (v) this.theta.set(v.dataSync());
   }
 
   toJSON(): SavedPolicy {
@@ -147,25 +159,17 @@ export class TabularSoftmax implements CategoricalPolicy<number>, TfPolicy {
   }
 }
 
-export class LinearSoftmax implements CategoricalPolicy<ArrayLike<number>>, TfPolicy {
+export class LinearSoftmax extends ThetaSoftmax implements CategoricalPolicy<ArrayLike<number>>, TfPolicy {
   readonly kind = "LinearSoftmax";
   readonly nFeatures: number;
-  readonly nActions: number;
-  readonly numParams: number;
-  private readonly theta: Float64Array;
   private readonly logits: Float64Array;
-  private readonly buf: Float64Array;
-  private readonly mirror: TfMirror;
 
   /** Logits phi^T theta for observations that are feature vectors of length nFeatures. */
   constructor(config: { nFeatures: number; nActions: number; theta?: ArrayLike<number>; initScale?: number; seed?: number }) {
-    this.nFeatures = checkCount("LinearSoftmax", "nFeatures", config?.nFeatures);
-    this.nActions = checkCount("LinearSoftmax", "nActions", config?.nActions);
-    this.numParams = this.nFeatures * this.nActions;
-    this.theta = new Float64Array(this.numParams);
+    const nFeatures = checkCount("LinearSoftmax", "nFeatures", config?.nFeatures);
+    super(nFeatures, checkCount("LinearSoftmax", "nActions", config?.nActions));
+    this.nFeatures = nFeatures;
     this.logits = new Float64Array(this.nActions);
-    this.buf = new Float64Array(this.nActions);
-    this.mirror = new TfMirror(this.nFeatures, this.nActions);
     if (config.theta !== undefined) this.setParams(config.theta);
     else if (config.initScale) {
       const rng = new Rng(config.seed ?? 0);
@@ -217,31 +221,13 @@ export class LinearSoftmax implements CategoricalPolicy<ArrayLike<number>>, TfPo
     return g;
   }
 
-  getParams(): Float64Array {
-    return Float64Array.from(this.theta);
-  }
-
-  setParams(params: ArrayLike<number>): void {
-    checkParams("LinearSoftmax.setParams", params, this.numParams);
-    this.theta.set(params);
-  }
-
-  variables(): tf.Variable[] {
-    return [this.mirror.variable(this.theta)];
-  }
-
   featurize(obs: unknown): ArrayLike<number> {
     return this.features(obs as ArrayLike<number>, "featurize");
   }
 
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
     const theta = this.mirror.current() ?? this.variables()[0];
-    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(tf.matMul(observations, theta)), tf.oneHot(tf.cast(actions, "int32") as tf.Tensor1D, this.nActions)), 1) as tf.Tensor1D);
-  }
-
-  markUpdated(): void {
-    const v = this.mirror.current();
-    if (v) this.theta.set(v.dataSync());
+    return tf.tidy(() => categoricalLogProbTensor(tf.matMul(observations, theta), actions, this.nActions));
   }
 
   toJSON(): SavedPolicy {
