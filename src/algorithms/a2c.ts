@@ -16,7 +16,6 @@
  */
 import { MlpValue } from "../critics/index";
 import type { StepBatch } from "../estimators/gradient";
-import { surrogateLoss } from "../estimators/gradient";
 import type { Activation } from "../policies/mlp";
 import { Rng } from "../rng";
 import { tf } from "../tf";
@@ -25,6 +24,7 @@ import {
   type TrainResult,
   type TrainablePolicy,
   Recorder,
+  actorLoss,
   checkCriticLoss,
   guardedStep,
   intAtLeast,
@@ -188,16 +188,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
 
       // ---- update the actor (surrogate with psi = advantage, entropy bonus) and the critic
       const batch: StepBatch = { observations: obs, obsSize: od, actions: acts, actionSize: ad, weights, count: T * n };
-      const step = guardedStep(
-        optimizer,
-        policy.variables(),
-        () => {
-          const loss = surrogateLoss(policy, batch);
-          const h = c.entropyCoef > 0 ? meanEntropy(policy, obs, T * n, od) : null;
-          return h ? (tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar) : loss;
-        },
-        { maxGradNorm: c.maxGradNorm, iteration, what: "actor" },
-      );
+      const step = guardedStep(optimizer, policy.variables(), () => actorLoss(policy, batch, c.entropyCoef), { maxGradNorm: c.maxGradNorm, iteration, what: "actor" });
       policy.markUpdated();
       let criticLoss = NaN;
       for (let k = 0; k < c.valueIters; k++) criticLoss = critic.fitFlat(obs, targets);

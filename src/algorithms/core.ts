@@ -3,6 +3,7 @@
  * experience from a VectorEnv, one guarded optimiser step, and the per-iteration history.
  */
 import { makeVector, registration } from "../envs/registry";
+import { type StepBatch, surrogateLoss } from "../estimators/gradient";
 import { Discrete } from "../envs/spaces";
 import type { VectorEnv } from "../envs/vector";
 import { Gaussian, MlpCategorical } from "../policies/networks";
@@ -154,6 +155,13 @@ export function meanEntropy(policy: TrainablePolicy, observations: Float32Array,
   return tf.mean(policy.entropyTensor(tf.tensor2d(observations.subarray(0, rows * width), [rows, width]))) as tf.Scalar;
 }
 
+/** The actor's loss: the surrogate loss, minus entropyCoef times the batch's mean entropy when entropyCoef > 0. */
+export function actorLoss(policy: TrainablePolicy, batch: StepBatch, entropyCoef: number): tf.Scalar {
+  const loss = surrogateLoss(policy, batch);
+  const h = entropyCoef > 0 ? meanEntropy(policy, batch.observations, batch.count, batch.obsSize) : null;
+  return h ? (tf.sub(loss, tf.mul(entropyCoef, h)) as tf.Scalar) : loss;
+}
+
 /** Stop with an error naming the iteration if a critic's loss is not finite. */
 export function checkCriticLoss(iteration: number, loss: number, setting: string): void {
   if (!Number.isFinite(loss)) throw new Error(`iteration ${iteration}: the critic loss is ${loss}; training stopped (try a smaller ${setting}).`);
@@ -183,13 +191,21 @@ export function guardedStep(
     tf.dispose(list);
     throw new Error(`iteration ${opts.iteration}: the ${opts.what} ${Number.isFinite(lossValue) ? "gradient norm" : "loss"} is ${Number.isFinite(lossValue) ? gradNorm : lossValue}; training stopped before corrupting the weights (try a smaller learning rate).`);
   }
-  const scale = opts.maxGradNorm > 0 && gradNorm > opts.maxGradNorm ? opts.maxGradNorm / gradNorm : 1;
-  const named: Record<string, tf.Tensor> = {};
-  vars.forEach((v, k) => (named[v.name] = scale === 1 ? list[k] : tf.mul(list[k], scale)));
-  optimizer.applyGradients(named as tf.NamedTensorMap);
-  tf.dispose(list);
-  if (scale !== 1) tf.dispose(Object.values(named));
+  applyClipped(optimizer, vars, list, gradNorm, opts.maxGradNorm);
   return { loss: lossValue, gradNorm };
+}
+
+/**
+ * Apply the gradients `grads` (one per variable, global norm `gradNorm`) scaled down to `maxGradNorm`
+ * if it is > 0 and exceeded; disposes `grads`.
+ */
+export function applyClipped(optimizer: tf.Optimizer, vars: tf.Variable[], grads: tf.Tensor[], gradNorm: number, maxGradNorm: number): void {
+  const scale = maxGradNorm > 0 && gradNorm > maxGradNorm ? maxGradNorm / gradNorm : 1;
+  const named: Record<string, tf.Tensor> = {};
+  vars.forEach((v, k) => (named[v.name] = scale === 1 ? grads[k] : tf.mul(grads[k], scale)));
+  optimizer.applyGradients(named as tf.NamedTensorMap);
+  tf.dispose(grads);
+  if (scale !== 1) tf.dispose(Object.values(named));
 }
 
 // ---- the history --------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import {
   type TrainResult,
   type TrainablePolicy,
   Recorder,
+  actorLoss,
+  applyClipped,
   checkCriticLoss,
   finite,
   guardedStep,
@@ -170,16 +172,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       if (c.baseline === "optimal") {
         step = williamsStep(policy, episodes, totals, obsWidth, setup.actionSize, optimizer, vars, c.maxGradNorm, iteration);
       } else {
-        step = guardedStep(
-          optimizer,
-          vars,
-          () => {
-            const loss = surrogateLoss(policy, batch);
-            const h = c.entropyCoef > 0 ? meanEntropy(policy, batch.observations, batch.count, obsWidth) : null;
-            return h ? (tf.sub(loss, tf.mul(c.entropyCoef, h)) as tf.Scalar) : loss;
-          },
-          { maxGradNorm: c.maxGradNorm, iteration, what: "policy" },
-        );
+        step = guardedStep(optimizer, vars, () => actorLoss(policy, batch, c.entropyCoef), { maxGradNorm: c.maxGradNorm, iteration, what: "policy" });
       }
       policy.markUpdated();
       const entropy = tf.tidy(() => {
@@ -237,14 +230,12 @@ function williamsStep(
   scores.forEach((g, i) => g.forEach((gk, k) => (direction[k] += (gk * (totals[i] - b[k])) / scores.length)));
   const norm = Math.sqrt(direction.reduce((s, x) => s + x * x, 0));
   if (!Number.isFinite(norm)) throw new Error(`iteration ${iteration}: the policy gradient norm is ${norm}; training stopped before corrupting the weights.`);
-  const scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / norm : 1;
-  const named: Record<string, tf.Tensor> = {};
   let off = 0;
-  for (const v of vars) {
-    named[v.name] = tf.tensor(Float32Array.from(direction.subarray(off, off + v.size), (x) => -x * scale), v.shape);
+  const grads = vars.map((v) => {
+    const g = tf.tensor(Float32Array.from(direction.subarray(off, off + v.size), (x) => -x), v.shape); // minimised: the negated ascent direction
     off += v.size;
-  }
-  optimizer.applyGradients(named as tf.NamedTensorMap);
-  tf.dispose(Object.values(named));
+    return g;
+  });
+  applyClipped(optimizer, vars, grads, norm, maxGradNorm);
   return { loss: NaN, gradNorm: norm };
 }
