@@ -10,8 +10,8 @@
  * ```
  *
  * The defaults are tuned for CartPole-v1. Measured over seeds 0-19 (env steps until the mean return of
- * the last 100 episodes reaches 475): 16 copies and actor lr 0.002 give a median of 103,000 steps
- * (largest 147,000); the earlier 32 copies and lr 0.003 gave 160,000 over seeds 0-9, one seed not
+ * the last 100 episodes reaches 475): 16 copies and actor lr 0.002 give a median of 110,000 steps
+ * (largest 185,000); the earlier 32 copies and lr 0.003 gave 160,000 over seeds 0-9, one seed not
  * reaching it within 400,000.
  */
 import { MlpValue } from "../critics/index";
