@@ -9,7 +9,7 @@
  * For gamma < 1, the estimator is unbiased for J(theta) = E[sum_t gamma^t r_{t+1}] only if psi_t
  * carries the factor gamma^t (Thomas, 2014): use `discountWeighted` on reward-to-go, Q, A or TD-error
  * psi. R(tau) already includes its discounts. Most implementations drop gamma^t; that estimates a
- * different, biased direction (measured in notebook 07).
+ * different, biased direction.
  */
 import type { Episode } from "../envs/record";
 import type { Policy, TfPolicy } from "../policies/policy";
