@@ -7,7 +7,7 @@
  * const result = await reinforce({ env: "CartPole-v1", baseline: "value", totalSteps: 150_000, targetReturn: 475 });
  * ```
  */
-import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
+import { MovingAverageBaseline, batchMeanBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
 import { MlpValue } from "../critics/index";
 import { rewardToGo } from "../estimators/returns";
 import { surrogateLoss } from "../estimators/gradient";
@@ -141,8 +141,7 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbac
       let criticLoss = NaN;
       if (c.baseline === "constant") psis = psis.map((p) => p.map((x) => x - c.baselineValue));
       else if (c.baseline === "batchMean") {
-        const all = psis.flatMap((p) => Array.from(p));
-        const b = all.reduce((x, y) => x + y, 0) / all.length;
+        const b = batchMeanBaseline(psis.flatMap((p) => Array.from(p)));
         psis = psis.map((p) => p.map((x) => x - b));
       } else if (c.baseline === "movingAverage") {
         psis = psis.map((p, i) => {
