@@ -28,8 +28,14 @@ if (!app) {
   );
   process.exit(1);
 }
+const args = [app, ...process.argv.slice(2)];
+// Jupyter refuses to start as root (containers, CI images) unless told it may
+if (process.getuid?.() === 0 && !args.includes("--allow-root")) {
+  args.push("--allow-root");
+  console.log("Running as root: passing --allow-root to Jupyter.");
+}
 console.log(`Starting jupyter ${app} in notebooks/ with the kernel "${DISPLAY_NAME}"`);
-const child = spawn("jupyter", [app, ...process.argv.slice(2)], {
+const child = spawn("jupyter", args, {
   cwd: path.join(root, "notebooks"),
   env: jupyterEnv(),
   stdio: "inherit",
