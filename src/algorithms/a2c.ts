@@ -38,6 +38,7 @@ import {
   standardize,
   unit,
 } from "./core";
+import { checkKeys, keysOf } from "./config";
 
 export interface A2CConfig {
   /** Registered environment id (default "CartPole-v1") and its arguments. */
@@ -76,8 +77,12 @@ export interface A2CConfig {
   seed?: number;
 }
 
-function resolve(c: A2CConfig) {
+const KEYS = keysOf<A2CConfig>({ env: true, envKwargs: true, numEnvs: true, nSteps: true, advantage: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, totalSteps: true, targetReturn: true, seed: true });
+
+/** The config with every default filled in, checked (unknown keys, types, ranges). */
+export function resolveA2CConfig(c: A2CConfig = {}) {
   const A = "a2c";
+  checkKeys(A, c, KEYS);
   const advantage = oneOf(A, "advantage", c.advantage ?? "gae", ["nstep", "td", "gae"] as const);
   return {
     env: c.env ?? "CartPole-v1",
@@ -103,7 +108,7 @@ function resolve(c: A2CConfig) {
     seed: intAtLeast(A, "seed", c.seed ?? 0, 0),
   };
 }
-export type ResolvedA2CConfig = ReturnType<typeof resolve>;
+export type ResolvedA2CConfig = ReturnType<typeof resolveA2CConfig>;
 
 /** Adam keeps its learning rate in a field that TF.js' types mark protected. */
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
@@ -112,7 +117,7 @@ function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
 
 export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy>> {
   // ---- setup
-  const c = resolve(config);
+  const c = resolveA2CConfig(config);
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
   const policy = makePolicy("a2c", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
   const od = setup.env.obsDim;

@@ -28,6 +28,7 @@ import {
   standardize,
   unit,
 } from "./core";
+import { checkKeys, keysOf } from "./config";
 import { type CollectedEpisode, EpisodeCollector, batchOf } from "./episodes";
 
 export interface ActorCriticConfig {
@@ -60,8 +61,12 @@ export interface ActorCriticConfig {
   seed?: number;
 }
 
-function resolve(c: ActorCriticConfig) {
+const KEYS = keysOf<ActorCriticConfig>({ env: true, envKwargs: true, numEnvs: true, critic: true, gamma: true, hiddenSizes: true, activation: true, lr: true, criticLr: true, criticPasses: true, criticSteps: true, normalize: true, maxGradNorm: true, batchSteps: true, totalSteps: true, targetReturn: true, seed: true });
+
+/** The config with every default filled in, checked (unknown keys, types, ranges). */
+export function resolveActorCriticConfig(c: ActorCriticConfig = {}) {
   const A = "actorCritic";
+  checkKeys(A, c, KEYS);
   return {
     env: c.env ?? "CartPole-v1",
     envKwargs: c.envKwargs,
@@ -95,7 +100,7 @@ function asEpisodes(episodes: CollectedEpisode[], od: number, tabular: boolean):
 
 export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { critic: ActionValueCritic<never> }> {
   // ---- setup
-  const c = resolve(config);
+  const c = resolveActorCriticConfig(config);
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
   const policy = makePolicy("actorCritic", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, continuous: false });
   const od = setup.env.obsDim;

@@ -53,36 +53,7 @@ export interface TrainResult<P> {
   config: Record<string, unknown>;
 }
 
-// ---- config checks ---------------------------------------------------------------------------
-
-export function fail(algo: string, field: string, expected: string, value: unknown): never {
-  const shown = typeof value === "number" ? String(value) : JSON.stringify(value); // JSON shows NaN as null
-  throw new RangeError(`${algo}: config.${field} must be ${expected}; received ${shown}.`);
-}
-export function positive(algo: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) fail(algo, field, "a positive number", v);
-  return v;
-}
-export function finite(algo: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) fail(algo, field, "a finite number", v);
-  return v;
-}
-export function nonNegative(algo: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) fail(algo, field, "a number >= 0", v);
-  return v;
-}
-export function intAtLeast(algo: string, field: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) fail(algo, field, `an integer >= ${min}`, v);
-  return v;
-}
-export function unit(algo: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0 && v <= 1)) fail(algo, field, "a number in [0, 1]", v);
-  return v;
-}
-export function oneOf<T extends string>(algo: string, field: string, v: unknown, options: readonly T[]): T {
-  if (typeof v !== "string" || !options.includes(v as T)) fail(algo, field, `one of ${options.map((o) => JSON.stringify(o)).join(", ")}`, v);
-  return v as T;
-}
+export { fail, finite, intAtLeast, nonNegative, oneOf, positive, unit } from "./config";
 
 // ---- environment and networks --------------------------------------------------------------------
 

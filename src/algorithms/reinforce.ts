@@ -34,6 +34,7 @@ import {
   standardize,
   unit,
 } from "./core";
+import { checkKeys, keysOf } from "./config";
 import { type CollectedEpisode, EpisodeCollector, batchOf } from "./episodes";
 
 export const REINFORCE_BASELINES = ["none", "constant", "movingAverage", "batchMean", "optimal", "timeDependent", "value"] as const;
@@ -82,8 +83,12 @@ export interface ReinforceConfig {
   seed?: number;
 }
 
-function resolve(c: ReinforceConfig) {
+const KEYS = keysOf<ReinforceConfig>({ env: true, envKwargs: true, numEnvs: true, psi: true, baseline: true, baselineValue: true, movingAverageAlpha: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, valueHiddenSizes: true, batchSteps: true, normalize: true, entropyCoef: true, maxGradNorm: true, policy: true, logStdInit: true, totalSteps: true, targetReturn: true, seed: true });
+
+/** The config with every default filled in, checked (unknown keys, types, ranges). */
+export function resolveReinforceConfig(c: ReinforceConfig = {}) {
   const A = "reinforce";
+  checkKeys(A, c, KEYS);
   const baseline = oneOf(A, "baseline", c.baseline ?? "value", REINFORCE_BASELINES);
   return {
     env: c.env ?? "CartPole-v1",
@@ -111,11 +116,11 @@ function resolve(c: ReinforceConfig) {
     seed: intAtLeast(A, "seed", c.seed ?? 0, 0),
   };
 }
-export type ResolvedReinforceConfig = ReturnType<typeof resolve>;
+export type ResolvedReinforceConfig = ReturnType<typeof resolveReinforceConfig>;
 
 export async function reinforce(config: ReinforceConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy>> {
   // ---- setup
-  const c = resolve(config);
+  const c = resolveReinforceConfig(config);
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
   const policy = makePolicy("reinforce", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
   const obsWidth = setup.env.obsDim;

@@ -16,7 +16,7 @@ import { Worker } from "worker_threads";
 import { confidenceBand } from "../stats";
 import type { SavedPolicy } from "../policies/policy";
 import type { IterationStats } from "./core";
-import type { AlgorithmName } from "./registry";
+import { type AlgorithmSpec, resolveConfig } from "./registry";
 
 export interface SeedRun {
   seed: number;
@@ -73,7 +73,7 @@ function interpolate(xs: number[], ys: number[], x: number): number {
 }
 
 export async function runSeeds(
-  spec: { algorithm: AlgorithmName; config: Record<string, unknown> } | RunFn,
+  spec: AlgorithmSpec | RunFn,
   seeds: number[],
   options: { workers?: number; metric?: "meanReturn100" | "meanReturn"; points?: number } = {},
 ): Promise<SeedRuns> {
@@ -85,12 +85,13 @@ export async function runSeeds(
   if (typeof spec === "function") {
     for (let i = 0; i < seeds.length; i++) runs[i] = { seed: seeds[i], ...(await spec(seeds[i])) };
   } else {
+    resolveConfig(spec.algorithm, { ...spec.config, seed: seeds[0] }); // a bad config fails here, before any worker starts
     const workers = Math.max(1, Math.min(options.workers ?? (os.availableParallelism?.() ?? os.cpus().length), seeds.length));
     let next = 0;
     const lane = async () => {
       while (next < seeds.length) {
         const i = next++;
-        runs[i] = { seed: seeds[i], ...(await runInWorker(spec.algorithm, { ...spec.config, seed: seeds[i] })) };
+        runs[i] = { seed: seeds[i], ...(await runInWorker(spec.algorithm, { ...(spec.config as Record<string, unknown>), seed: seeds[i] })) };
       }
     };
     await Promise.all(Array.from({ length: workers }, lane));
