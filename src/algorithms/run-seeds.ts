@@ -15,7 +15,7 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import { confidenceBand } from "../stats";
 import type { SavedPolicy } from "../policies/policy";
-import type { IterationStats } from "./core";
+import type { IterationStats } from "./recorder";
 import { type AlgorithmSpec, resolveConfig } from "./registry";
 
 export interface SeedRun {

@@ -7,8 +7,9 @@
  * ```
  *
  * `terminated` means the episode reached a terminal state of the problem (nothing follows it);
- * `truncated` means it was cut off from outside, by the `TimeLimit` wrapper, the only place that
- * sets it. `BaseEnv` implements the lifecycle (seeding, step before reset, step after the end) and
+ * `truncated` means it was cut off from outside by a time limit: the `TimeLimit` wrapper sets it for
+ * single environments, `VectorEnv` for its copies (its `maxEpisodeSteps`); environments themselves
+ * never do. `BaseEnv` implements the lifecycle (seeding, step before reset, step after the end) and
  * the checks of actions, so that concrete environments only write their dynamics.
  */
 import { Rng } from "../rng";
@@ -34,7 +35,7 @@ export interface StepResult<Obs> {
   reward: number;
   /** A terminal state was reached. */
   terminated: boolean;
-  /** The episode was cut off by a time limit (set only by `TimeLimit`). */
+  /** The episode was cut off by a time limit (`TimeLimit`, or a `VectorEnv`'s step limit). */
   truncated: boolean;
   info: Info;
 }

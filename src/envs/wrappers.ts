@@ -1,5 +1,6 @@
 /**
- * `TimeLimit`: the only place that sets `truncated`. After `maxEpisodeSteps` steps of an episode it
+ * `TimeLimit`: what sets `truncated` for a single environment (a `VectorEnv` applies its own step
+ * limit to its copies). After `maxEpisodeSteps` steps of an episode it
  * returns `truncated: true` (also when the same step terminated, as Gymnasium does), and refuses
  * further steps until `reset`. It forwards `getState`, `setState`, `render` and `toTabular` to the
  * environment it wraps.

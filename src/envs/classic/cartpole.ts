@@ -81,6 +81,7 @@ export const cartPoleKernel: VectorKernel = {
   name: "CartPole-v1",
   stateDim: 4,
   obsDim: 4,
+  observation: { kind: "box" },
   action: { kind: "discrete", n: 2 },
   reset(rng, s, o, options) {
     const [low, high] = resetBounds(options, "CartPole-v1");

@@ -71,6 +71,7 @@ export function pendulumKernel(g = 10.0): VectorKernel {
     name: "Pendulum-v1",
     stateDim: 2,
     obsDim: 3,
+    observation: { kind: "box" },
     action: { kind: "continuous", dim: 1, low: -MAX_TORQUE, high: MAX_TORQUE },
     reset(rng, s, o, options) {
       const hx = initBound(options, "x_init", Math.PI);
