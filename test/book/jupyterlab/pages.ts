@@ -105,8 +105,10 @@ export interface VsCodeResult {
   name: string;
   cell: number;
   title: string;
-  /** Problems plotly.js 2 (VS Code's major version) finds in the figure (Plotly.validate). */
+  /** Problems plotly.js 2 (VS Code's major version) finds in the figure (Plotly.validate; "unused" attributes are not problems). */
   invalid: string[];
+  /** Plotly.validate of plotly.js 2 threw on this figure's legend, so the rest was validated without it. */
+  legendNotValidated?: boolean;
   drawn: boolean;
   error: string | null;
 }
@@ -126,10 +128,18 @@ export function writeVsCodePage(dir: string, figures: { name: string; cell: numb
   for (var i = 0; i < figs.length; i++) {
     var f = figs[i], div = document.createElement("div"), r = { name: f.name, cell: f.cell, title: f.title, invalid: [], drawn: false, error: null };
     document.body.appendChild(div);
+    var problems = function (layout) {
+      return (Plotly.validate(f.json.data, layout) || []).filter(function (e) { return e.code !== "unused"; }).map(function (e) { return e.code + ": " + e.msg; });
+    };
+    try { r.invalid = problems(f.json.layout); } catch (e) {
+      // plotly.js 2's validator itself throws on some legends (seen on { orientation: "h", y: -0.2 }
+      // alone); newPlot below draws them. Validate the rest of the layout.
+      try { var rest = Object.assign({}, f.json.layout); delete rest.legend; r.invalid = problems(rest); r.legendNotValidated = true; }
+      catch (e2) { r.invalid = ["Plotly.validate failed: " + String(e2 && e2.message || e2)]; }
+    }
     try {
-      r.invalid = (Plotly.validate(f.json.data, f.json.layout) || []).map(function (e) { return e.code + ": " + e.msg; });
       await Plotly.newPlot(div, f.json);
-      r.drawn = div.querySelectorAll(".main-svg").length > 0 && div.querySelectorAll(".plot .trace, .heatmaplayer image, .barlayer .point").length > 0;
+      r.drawn = div.querySelectorAll(".main-svg").length > 0 && (div._fullData || []).length === f.json.data.length;
     } catch (e) { r.error = String(e && e.message || e); }
     Plotly.purge(div); div.remove();
     out.push(r);
