@@ -22,4 +22,8 @@ export { LU, SingularMatrixError } from "./linalg";
 export { SHORT_CORRIDOR_J_STAR, SHORT_CORRIDOR_P_STAR, shortCorridorJ, shortCorridorSymbolic } from "./short-corridor";
 export type { ShortCorridorSymbolic } from "./short-corridor";
 export { enumerateTrajectories, returnDistribution } from "./trajectories";
+export { gradientError, policyFiniteDifferences, policyObjective, policyTable, singleTransitionObjective, theoremGradient } from "./theorem";
+export type { ActionValues, GradientComparison, ObservationOption, ReadablePolicy, SingleTransitionView } from "./theorem";
+export { actionValueError, fitActionValues, leastSquares } from "./least-squares";
+export type { LeastSquaresResult, LinearFit } from "./least-squares";
 export type { Enumeration, ExactTrajectory } from "./trajectories";
