@@ -60,6 +60,12 @@ describe(`notebooks/${NAME}.ipynb`, () => {
     });
   });
 
+  test("no wrapped Markdown line starts with a number and a period (it would render as a list item)", () => {
+    for (const m of markdown) {
+      for (const line of m.split("\n")) assert.doesNotMatch(line, /^\s+\d+\.\s/, `a continuation line reads as a numbered list item: "${line.trim()}"`);
+    }
+  });
+
   test("at least three exercises, each with its expected outcome and run time", () => {
     const exercises = markdown.find((m) => /^## Exercises/m.test(m)) ?? "";
     const items = exercises.split(/\n(?=\d+\. )/).filter((s) => /^\d+\. /.test(s));
