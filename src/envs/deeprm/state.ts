@@ -45,6 +45,11 @@ export function stateLabels(cfg: DeepRMConfig): string[] {
  */
 export function checkDeepRMState(cfg: DeepRMConfig, state: unknown, name = "DeepRM-v0"): Float64Array {
   const labels = stateLabels(cfg);
+  const arrayLike = state instanceof Float32Array || state instanceof Float64Array || Array.isArray(state);
+  if (!arrayLike || (state as ArrayLike<unknown>).length !== labels.length) {
+    const got = arrayLike ? `${(state as ArrayLike<unknown>).length} numbers` : String(state);
+    throw new RangeError(`${name}.setState: expected ${labels.length} numbers (the layout of getState(); see buildState); received ${got}.`);
+  }
   const s = checkState(name, state, labels);
   const where = `${name}.setState`;
   const fail = (msg: string): never => {
