@@ -15,7 +15,15 @@ import { MlpCategorical } from "../src/policies/networks";
 import { loadPolicy } from "../src/policies/io";
 import { initTf } from "../src/tf";
 
+/** The shipped policy, found from the repository's root whatever the working directory. */
 const DEFAULT_POLICY = path.join("data", "deeprm", "policy.json");
+const resolvePolicy = (file: string, given: boolean) => (given ? file : path.join(__dirname, "..", file));
+
+/** Where the command writes: stdout lines and stderr lines. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
 
 const HELP = `Usage: npm run deeprm -- <command> [options]
 
@@ -101,14 +109,14 @@ function parseEvaluate(argv: string[]): EvaluateArgs | "help" {
 }
 
 /** The trained policy, or null (with a note) when the default file is absent. */
-async function trainedPolicy(args: EvaluateArgs): Promise<Actor | null> {
-  if (!fs.existsSync(args.policy)) {
+async function trainedPolicy(args: EvaluateArgs, io: Io): Promise<Actor | null> {
+  if (!fs.existsSync(resolvePolicy(args.policy, args.policyGiven))) {
     if (args.policyGiven) throw new UsageError(`--policy ${args.policy}: no such file.`);
-    console.error(`deeprm: no trained policy at ${args.policy}: the "DeepRM" entry is omitted (train one with the phase-2 trainer, or pass --policy FILE).`);
+    io.err(`deeprm: no trained policy at ${args.policy}: the "DeepRM" entry is omitted (train one with the phase-2 trainer, or pass --policy FILE).`);
     return null;
   }
   await initTf({ quiet: true }); // the network's weights live in TF.js variables
-  const policy = loadPolicy(args.policy);
+  const policy = loadPolicy(resolvePolicy(args.policy, args.policyGiven));
   if (!(policy instanceof MlpCategorical)) throw new Error(`${args.policy} holds a ${(policy as { kind?: string }).kind} policy; expected an MlpCategorical over DeepRM's state image.`);
   const cfg = deepRMConfig({ jobSetLength: args.length });
   if (policy.obsSize !== cfg.obsDim || policy.nActions !== cfg.slots + 1) {
@@ -140,13 +148,13 @@ function table(result: EvaluationResult): string {
   return lines.join("\n");
 }
 
-async function evaluate(argv: string[]): Promise<void> {
+async function evaluate(argv: string[], io: Io): Promise<void> {
   const args = parseEvaluate(argv);
   if (args === "help") {
-    console.log(HELP);
+    io.out(HELP);
     return;
   }
-  const policy = await trainedPolicy(args);
+  const policy = await trainedPolicy(args, io);
   const result = evaluateSchedulers({
     loads: args.loads,
     jobSets: args.jobSets,
@@ -155,28 +163,35 @@ async function evaluate(argv: string[]): Promise<void> {
     policies: policy ? { DeepRM: policy } : {},
   });
   for (const l of result.loads) {
-    if (l.effectiveLoad < l.load) console.error(`deeprm: load ${l.load} needs more than one arrival per step; it runs at arrival probability 1, load ${l.effectiveLoad.toFixed(3)}.`);
-    if (l.emptyJobSets) console.error(`deeprm: load ${l.load}: ${l.emptyJobSets} of ${args.jobSets} job sets have no job and are not counted.`);
+    if (l.effectiveLoad < l.load) io.err(`deeprm: load ${l.load} needs more than one arrival per step; it runs at arrival probability 1, load ${l.effectiveLoad.toFixed(3)}.`);
+    if (l.emptyJobSets) io.err(`deeprm: load ${l.load}: ${l.emptyJobSets} of ${args.jobSets} job sets have no job and are not counted.`);
     for (const [name, s] of Object.entries(l.policies)) {
-      if (s.truncated) console.error(`deeprm: load ${l.load}: ${name} hit the step cap on ${s.truncated} job set(s); their slowdown counts unfinished jobs so far (a lower bound).`);
+      if (s.truncated) io.err(`deeprm: load ${l.load}: ${name} hit the step cap on ${s.truncated} job set(s); their slowdown counts unfinished jobs so far (a lower bound).`);
     }
   }
-  console.log(args.json ? JSON.stringify(contractJson(result)) : table(result));
+  io.out(args.json ? JSON.stringify(contractJson(result)) : table(result));
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    console.log(HELP);
-    if (command === undefined) process.exitCode = 2;
-    return;
+/** Run the command; returns the exit status (0 done, 1 failed, 2 usage error). */
+export async function cli(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      io.out(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== "evaluate") throw new UsageError(`unknown command ${JSON.stringify(command)}; available: evaluate (see --help).`);
+    await evaluate(rest, io);
+    return 0;
+  } catch (e) {
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    io.err(`deeprm: ${(e as Error).message}${usage ? "\nRun npm run deeprm -- --help for the options." : ""}`);
+    return usage ? 2 : 1;
   }
-  if (command === "evaluate") return evaluate(rest);
-  throw new UsageError(`unknown command ${JSON.stringify(command)}; available: evaluate (see --help).`);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-  console.error(`deeprm: ${(e as Error).message}${usage ? "\nRun npm run deeprm -- --help for the options." : ""}`);
-  process.exit(usage ? 2 : 1);
-});
+if (require.main === module) {
+  cli(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
+}

@@ -74,12 +74,16 @@ export interface SlowdownStats {
   meanSlowdown: number;
 }
 
-/** Slowdown of each job of a state (NaN if not done or dropped) and the statistics above. */
+/** The statistics above, and the slowdown of each job of the set (NaN if not done or dropped). */
 export function slowdownStats(cfg: DeepRMConfig, s: ArrayLike<number>, o = 0): SlowdownStats & { slowdowns: number[] } {
+  const slowdowns = new Array<number>(s[o + H.numJobs]).fill(NaN);
+  return { ...tally(cfg, s, o, slowdowns), slowdowns };
+}
+
+function tally(cfg: DeepRMConfig, s: ArrayLike<number>, o: number, slowdowns: number[] | null): SlowdownStats {
   const L = cfg.layout;
   const t = s[o + H.time];
   const next = s[o + H.nextJob];
-  const slowdowns = new Array<number>(s[o + H.numJobs]).fill(NaN);
   let done = 0;
   let dropped = 0;
   let sum = 0;
@@ -95,11 +99,11 @@ export function slowdownStats(cfg: DeepRMConfig, s: ArrayLike<number>, o = 0): S
     sum += slowdown;
     if (end === f) {
       done++;
-      slowdowns[j] = slowdown;
+      if (slowdowns) slowdowns[j] = slowdown;
     }
   }
   const arrived = next - dropped;
-  return { jobsDone: done, jobsInSystem: arrived - done, jobsDropped: dropped, meanSlowdown: arrived ? sum / arrived : NaN, slowdowns };
+  return { jobsDone: done, jobsInSystem: arrived - done, jobsDropped: dropped, meanSlowdown: arrived ? sum / arrived : NaN };
 }
 
 const NOTHING_FINISHED: readonly FinishedJob[] = Object.freeze([]);
@@ -136,7 +140,8 @@ export class DeepRM extends BaseEnv<Float32Array, number> {
     const reward = this.kernel.step(s, 0, [action], 0, rng);
     const terminated = this.kernel.terminal(s, 0);
     const t = s[H.time];
-    const { slowdowns, ...stats } = slowdownStats(this.config, s);
+    const slowdowns = terminated ? new Array<number>(s[H.numJobs]).fill(NaN) : null;
+    const stats = tally(this.config, s, 0, slowdowns);
     let finished = NOTHING_FINISHED as FinishedJob[];
     if (t !== before) {
       const L = this.config.layout;
@@ -144,11 +149,11 @@ export class DeepRM extends BaseEnv<Float32Array, number> {
         if (s[L.finish + j] !== t) continue;
         if (finished === NOTHING_FINISHED) finished = [];
         const row = L.jobs + j * L.jobWidth;
-        finished.push({ job: j, arrival: s[row], length: s[row + 1], finish: t, slowdown: slowdowns[j] });
+        finished.push({ job: j, arrival: s[row], length: s[row + 1], finish: t, slowdown: (t - s[row]) / s[row + 1] });
       }
     }
     const info: Info = { time: t, allocated: t === before, finished, ...stats };
-    if (terminated) info.slowdowns = slowdowns;
+    if (slowdowns) info.slowdowns = slowdowns;
     return { observation: this.observation(), reward, terminated, truncated: false, info };
   }
 
