@@ -25,5 +25,5 @@ export type { RandomMdpArgs } from "./tabular/random-mdp";
 export { checkEnv } from "./check";
 export { recordEpisode } from "./record";
 export type { Episode } from "./record";
-export { DEEPRM_DEFAULTS, DeepRM, buildState, deepRMConfig, deepRMKernel, renderDeepRM } from "./deeprm/index";
+export { DEEPRM_DEFAULTS, DeepRM, deepRMConfig, deepRMKernel } from "./deeprm/index";
 export type { DeepRMArgs, DeepRMConfig, DeepRMKernel, DeepRMResetOptions, Job, JobSetSplit, StateSpec } from "./deeprm/index";

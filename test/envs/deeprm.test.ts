@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEEPRM_HEADER as H, DeepRM, buildState, decodeObservation, deepRMConfig, jobColor, observe, readJobs } from "../../src/deeprm/index";
+import { DEEPRM_HEADER as H, DeepRM, buildState, decodeObservation, deepRMConfig, jobColor, observe, readJobs, stateHeatmap } from "../../src/deeprm/index";
 import type { Job } from "../../src/deeprm/index";
 import { TimeLimit, checkEnv, make, makeVector } from "../../src/envs/index";
 import { Rng } from "../../src/rng";
@@ -363,5 +363,19 @@ describe("DeepRM-v0: observation, state, vector form, drawing", () => {
     const cells = (j: number) => svg.split(`fill="${jobColor(j)}"`).length - 1;
     assert.equal(cells(1), 3 * (5 + 1), "the running job (index 1): one cell per unit and step");
     assert.equal(cells(0), 2, "the waiting job: one block per resource");
+  });
+
+  test("stateHeatmap shows the image as the network sees it: 20 rows of 224 columns, now at the top, blocks labelled", () => {
+    const env = make("DeepRM-v0");
+    const obs = env.reset({ seed: 1 }).observation;
+    const fig = stateHeatmap(env.env.config, obs);
+    const z = fig.data[0].z as number[][];
+    assert.equal(z.length, 20);
+    assert.equal(z[0].length, 224);
+    assert.deepEqual(z.flat(), Array.from(obs));
+    const x = fig.layout.xaxis as { ticktext: string[]; title: { text: string } };
+    assert.deepEqual([x.ticktext[0], x.ticktext[1], x.ticktext[11], x.ticktext.at(-2), x.ticktext.at(-1)], ["r1 cluster", "r1 slot 1", "r2 cluster", "backlog", "since arrival"]);
+    assert.equal((fig.layout.yaxis as { autorange: string }).autorange, "reversed");
+    assert.throws(() => stateHeatmap(env.env.config, obs.subarray(1)), /expected an observation of 4480 numbers; received 4479/);
   });
 });
