@@ -11,10 +11,10 @@
  * - Packer: score <free units now, demand> (dot product over resources of the free units at time
  *   offset 0 and the job's demand): the job that best uses what is free.
  * - Tetris*: knob * Packer score + (1 - knob) * SJF score, the reference's `get_packer_sjf_action`.
- *   The two scores live on different scales (the alignment score is about 30-120 with the defaults,
+ *   The two scores live on different scales (the alignment score reaches 120 with the defaults,
  *   1 / T_j at most 1), so a knob of 0.5 is Packer in all but ties. The reference code's evaluation
- *   uses knob 1 under the name "Tetris" (Packer itself); the paper's Tetris* is a tuned mix that does
- *   better than both. We use knob = TETRIS_KNOB = 0.001, chosen on training job sets (see there).
+ *   uses knob 1 under the name "Tetris" (Packer itself); the paper's Tetris* is a mix that does a
+ *   little better than SJF. We use knob = TETRIS_KNOB = 0.001, chosen on training job sets (see there).
  * - Random: uniform over the M + 1 actions (empty slots and void included), as the reference code's
  *   `get_random_action`.
  */
