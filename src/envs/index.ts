@@ -26,4 +26,4 @@ export { checkEnv } from "./check";
 export { recordEpisode } from "./record";
 export type { Episode } from "./record";
 export { DEEPRM_DEFAULTS, DeepRM, deepRMConfig, deepRMKernel } from "./deeprm/index";
-export type { DeepRMArgs, DeepRMConfig, DeepRMKernel, DeepRMResetOptions, Job, JobSetSplit, StateSpec } from "./deeprm/index";
+export type { DeepRMArgs, DeepRMConfig, DeepRMKernel, DeepRMResetOptions } from "./deeprm/index";
