@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { Packer, RandomScheduler, SJF, TETRIS_KNOB, TetrisStar, buildState, deepRMConfig, observe, schedulers } from "../../src/deeprm/index";
 import type { DeepRMKernel, StateSpec } from "../../src/deeprm/index";
 import { make, makeVector, recordEpisode } from "../../src/envs/index";
-import { sampleEpisodes } from "../../src/estimators/index";
+import { sampleEpisodes } from "../../src/rollout/index";
 import { Rng } from "../../src/rng";
 
 const cfg = deepRMConfig();

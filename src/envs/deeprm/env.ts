@@ -51,7 +51,7 @@ import { BaseEnv, type Info, type ResetResult, type StepResult } from "../env";
 import { Box, Discrete } from "../spaces";
 import { type DeepRMArgs, type DeepRMConfig, H, deepRMConfig } from "./config";
 import { type Job, readJobs } from "./jobs";
-import { type DeepRMKernel, deepRMKernel, jobSetChoice, resetState } from "./kernel";
+import { DEEPRM_RESET_OPTIONS, type DeepRMKernel, deepRMKernel, jobSetChoice, resetState } from "./kernel";
 import { renderDeepRM } from "./render";
 import { checkDeepRMState } from "./state";
 
@@ -113,6 +113,7 @@ export class DeepRM extends BaseEnv<Float32Array, number> {
   readonly kernel: DeepRMKernel;
   readonly observationSpace: Box;
   readonly actionSpace: Discrete;
+  override readonly resetOptions: readonly string[] = DEEPRM_RESET_OPTIONS;
   private state: Float64Array;
 
   constructor(args: DeepRMArgs = {}) {

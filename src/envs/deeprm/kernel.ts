@@ -33,20 +33,17 @@ export interface DeepRMResetOptions {
 /** What a reset runs: a job set drawn from the reset's random stream, a numbered one, or given jobs. */
 export type JobSetChoice = { kind: "random" } | { kind: "numbered"; index: number; split: JobSetSplit } | { kind: "explicit"; jobs: Job[] };
 
-const RESET_KEYS = ["jobSet", "split", "jobs"];
 
 function describe(v: unknown): string {
   return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
 /**
- * Check reset options; unknown keys are an error (a typo would otherwise silently draw random job
- * sets). `cache` keeps the checked copy of an explicit `jobs` array, so that an automatic reset with
+ * Read reset options (unknown keys are rejected before, by the environment's reset: a typo would
+ * otherwise silently draw random job sets). `cache` keeps the checked copy of an explicit `jobs` array, so that an automatic reset with
  * the same array does not check it again.
  */
 export function jobSetChoice(cfg: DeepRMConfig, options: Record<string, unknown>, where: string, cache?: WeakMap<object, Job[]>): JobSetChoice {
-  const unknown = Object.keys(options).filter((k) => !RESET_KEYS.includes(k));
-  if (unknown.length) throw new RangeError(`${where}: unknown reset option(s) ${unknown.join(", ")}; accepted: ${RESET_KEYS.join(", ")}.`);
   const { jobSet, split, jobs } = options;
   if (split !== undefined && !JOB_SET_SPLITS.includes(split as JobSetSplit)) {
     throw new RangeError(`${where}: options.split must be "train" or "test"; received ${describe(split)}.`);
@@ -205,6 +202,9 @@ export function isDone(cfg: DeepRMConfig, s: ArrayLike<number>, o: number): bool
   return s[o + H.time] >= cfg.jobSetLength && s[o + H.inSystem] === 0;
 }
 
+/** The options DeepRM's reset accepts: a numbered job set of a split, or an explicit list of jobs. */
+export const DEEPRM_RESET_OPTIONS = ["jobSet", "split", "jobs"] as const;
+
 /** DeepRM's vector kernel, with the configuration it was built from. */
 export interface DeepRMKernel extends VectorKernel {
   readonly config: DeepRMConfig;
@@ -223,6 +223,8 @@ export function deepRMKernel(cfg: DeepRMConfig): DeepRMKernel {
     config: cfg,
     stateDim: cfg.layout.size,
     obsDim: cfg.obsDim,
+    observation: { kind: "box" },
+    resetOptions: DEEPRM_RESET_OPTIONS,
     action: { kind: "discrete", n: cfg.slots + 1 },
     reset(rng, s, o, options) {
       resetState(cfg, jobSetChoice(cfg, options, `${name}.reset`, checkedJobs), rng, s, o);
