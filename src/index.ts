@@ -17,3 +17,4 @@ export * from "./estimators/index";
 export * from "./baselines/index";
 export * from "./critics/index";
 export * from "./algorithms/index";
+export * as deeprm from "./deeprm/index";

@@ -37,6 +37,8 @@ export interface ActorCriticConfig {
   numEnvs?: number;
   /** How the Q critic learns (default "sarsa"). */
   critic?: "mc" | "sarsa" | "qlearning";
+  /** Always "categorical": the Q actor-critic needs discrete actions (use a2c or reinforce for a Gaussian policy). */
+  policy?: "categorical";
   /**
    * psi_t: "q" (Q(s_t, a_t), `qPsi`, the default), "advantage" (Q - V, `advantagePsi`), or any estimator
    * with the library's signature `(segment) => psi`; the segment holds q (the critic's Q(s_t, a_t)),
@@ -67,18 +69,22 @@ export interface ActorCriticConfig {
   seed?: number;
 }
 
-const KEYS = keysOf<ActorCriticConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, numEnvs: true, critic: true, psi: true, gamma: true, hiddenSizes: true, activation: true, lr: true, criticLr: true, criticPasses: true, criticSteps: true, normalize: true, maxGradNorm: true, batchSteps: true, totalSteps: true, targetReturn: true, seed: true });
+const KEYS = keysOf<ActorCriticConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, numEnvs: true, critic: true, policy: true, psi: true, gamma: true, hiddenSizes: true, activation: true, lr: true, criticLr: true, criticPasses: true, criticSteps: true, normalize: true, maxGradNorm: true, batchSteps: true, totalSteps: true, targetReturn: true, seed: true });
 
 /** The config with every default filled in, checked (unknown keys, types, ranges). */
 export function resolveActorCriticConfig(c: ActorCriticConfig = {}) {
   const A = "actorCritic";
   checkKeys(A, c, KEYS);
+  if (c.policy !== undefined && c.policy !== "categorical") {
+    throw new RangeError(`actorCritic: config.policy is ${JSON.stringify(c.policy)}, but the Q actor-critic needs discrete actions and trains a categorical policy (its critic takes a max over actions and V = sum_a pi Q); for a Gaussian policy use a2c or reinforce.`);
+  }
   return {
     env: c.env ?? "CartPole-v1",
     envKwargs: c.envKwargs,
     maxEpisodeSteps: c.maxEpisodeSteps === undefined ? undefined : intAtLeast(A, "maxEpisodeSteps", c.maxEpisodeSteps, 1),
     numEnvs: intAtLeast(A, "numEnvs", c.numEnvs ?? 8, 1),
     critic: oneOf(A, "critic", c.critic ?? "sarsa", ["mc", "sarsa", "qlearning"] as const),
+    policy: "categorical" as const,
     psi: typeof c.psi === "function" ? c.psi : oneOf(A, "psi", c.psi ?? "q", ["q", "advantage"] as const),
     gamma: unit(A, "gamma", c.gamma ?? 0.99),
     hiddenSizes: sizes(A, "hiddenSizes", c.hiddenSizes ?? [64, 64]),

@@ -86,6 +86,13 @@ export async function runSeeds(
     for (let i = 0; i < seeds.length; i++) runs[i] = { seed: seeds[i], ...(await spec(seeds[i])) };
   } else {
     resolveConfig(spec.algorithm, { ...spec.config, seed: seeds[0] }); // a bad config fails here, before any worker starts
+    for (const [key, value] of Object.entries(spec.config)) {
+      if (typeof value === "function") {
+        throw new TypeError(
+          `runSeeds: config.${key} is a function, which cannot be sent to worker threads. Run the seeds in this thread instead: runSeeds((seed) => ${spec.algorithm}({ ...config, seed }), seeds).`,
+        );
+      }
+    }
     const workers = Math.max(1, Math.min(options.workers ?? (os.availableParallelism?.() ?? os.cpus().length), seeds.length));
     let next = 0;
     const lane = async () => {

@@ -20,6 +20,8 @@ export interface VectorKernel {
   /** What an observation is (obsDim is 1 for a discrete one). */
   readonly observation: KernelObservation;
   readonly action: KernelAction;
+  /** The names of the options `reset` accepts (others are an error). */
+  readonly resetOptions: readonly string[];
   /** Draw a starting state into state[off .. off + stateDim). */
   reset(rng: Rng, state: Float64Array, off: number, options: Record<string, unknown>): void;
   /**

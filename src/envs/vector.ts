@@ -18,7 +18,7 @@
  * bootstraps from 0.
  */
 import { Rng } from "../rng";
-import { checkSeed } from "./env";
+import { checkResetArgs, checkSeed } from "./env";
 import type { VectorKernel } from "./kernel";
 
 export interface VectorEnvOptions {
@@ -94,13 +94,14 @@ export class VectorEnv {
    */
   reset(args: { seed?: number; options?: Record<string, unknown> } = {}): Float64Array {
     if (this.closed) throw new Error(`${this.name} (vector).reset() was called after close(): make a new environment.`);
+    const { options } = checkResetArgs(`${this.name} (vector)`, args, this.kernel.resetOptions);
     if (args.seed !== undefined) {
       const root = new Rng(checkSeed(args.seed, `${this.name} (vector).reset`));
       this.rngs = root.split(this.numEnvs);
     } else if (this.rngs.length === 0) {
       this.rngs = Rng.fromEntropy().split(this.numEnvs);
     }
-    this.resetOptions = args.options ?? {};
+    this.resetOptions = options;
     for (let i = 0; i < this.numEnvs; i++) this.resetCopy(i, this.resetOptions);
     this.rewards.fill(0);
     this.terminated.fill(0);

@@ -18,6 +18,8 @@ export {
   visitation,
 } from "./solve";
 export type { Evaluation, MdpLike } from "./solve";
+export { expectedGradient, expectedPsi } from "./expected";
+export type { PsiModel } from "./expected";
 export { LU, SingularMatrixError } from "./linalg";
 export { SHORT_CORRIDOR_J_STAR, SHORT_CORRIDOR_P_STAR, shortCorridorJ, shortCorridorSymbolic } from "./short-corridor";
 export type { ShortCorridorSymbolic } from "./short-corridor";

@@ -324,8 +324,10 @@ export function subplots(figures: Figure[], opts: { title: string; cols?: number
     const x0 = c * (w + gap);
     const y1 = 1 - r * (h + gap * 1.6);
     const sub = fig.layout as { title?: { text?: string }; xaxis?: object; yaxis?: object; barmode?: string };
-    layout[`xaxis${suffix}`] = { ...sub.xaxis, domain: [x0, x0 + w], anchor: `y${suffix}` };
-    layout[`yaxis${suffix}`] = { ...sub.yaxis, domain: [y1 - h, y1], anchor: `x${suffix}` };
+    // clamped to [0, 1]: the last row's lower edge can round to -5.6e-17, which plotly.js 2 rejects
+    const unit = (v: number) => Math.min(1, Math.max(0, v));
+    layout[`xaxis${suffix}`] = { ...sub.xaxis, domain: [unit(x0), unit(x0 + w)], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...sub.yaxis, domain: [unit(y1 - h), unit(y1)], anchor: `x${suffix}` };
     if (sub.barmode) layout.barmode = sub.barmode;
     (layout.annotations as Trace[]).push({
       text: `<b>${sub.title?.text ?? ""}</b>`,

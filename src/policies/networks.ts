@@ -235,6 +235,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
   }
 
   sample(obs: ArrayLike<number>, rng: Rng): Float64Array {
+    checkObs("Gaussian.sample", obs, this.obsSize);
     const { mean, logStd } = this.distribution(obs);
     for (let i = 0; i < this.actionSize; i++) mean[i] += Math.exp(logStd[i]) * rng.normal();
     return mean;

@@ -58,5 +58,11 @@ describe("figure builders", () => {
     assert.equal(grid.data[1].xaxis, "x2");
     assert.equal(grid.data[1].showlegend, false, "a name appears once in the legend");
     assert.ok((grid.layout.xaxis2 as { domain: number[] }).domain[0] > 0.5);
+    // several rows: every axis domain inside [0, 1] (plotly.js 2 rejects -5.6e-17 from rounding)
+    const five = subplots([1, 2, 3, 4, 5].map((k) => lineChart([{ name: "a", y: [k] }], axes)), { title: "five", cols: 3 });
+    for (const [key, axis] of Object.entries(five.layout).filter(([k]) => /^[xy]axis\d*$/.test(k))) {
+      const [lo, hi] = (axis as { domain: number[] }).domain;
+      assert.ok(lo >= 0 && hi <= 1 && lo < hi, `${key}.domain = [${lo}, ${hi}]`);
+    }
   });
 });
