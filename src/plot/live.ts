@@ -3,13 +3,18 @@
  * episodes, env steps, steps/s, elapsed, ETA) updated in place while training runs.
  *
  * In a notebook it uses one updatable display; in plain Node it writes a progress line on stderr,
- * and stays silent when stderr is not a terminal or when `CI` is set. Redraws are throttled so that
- * drawing costs under 1% of the run: the pause between two redraws is at least one second and at
- * least 100 times as long as the last redraw took.
+ * and stays silent when stderr is not a terminal or when `CI` is set. The first point is drawn at
+ * once (a single point as a marker); later redraws are throttled so that drawing costs under 1% of
+ * the run (see `Throttle`: at least `minIntervalMs` apart, at least 100 times a typical redraw, the
+ * first one, which also sends plotly.js, not counted). The ETA comes from the rate measured since the
+ * first point, so start-up time does not inflate it; it reads "estimating..." until the second point.
  *
  * ```ts
  * const live = new LiveTraining({ title: "REINFORCE on CartPole-v1", yLabel: "mean return", totalSteps: 1e5 });
  * for (...) await live.update({ iteration, episodes, envSteps, value: meanReturn });
+ * await live.finish();
+ * // or, with a training algorithm:
+ * const result = await a2c({ totalSteps: 1e5 }, live.callbacks());
  * await live.finish();
  * ```
  * `update` is async: after a redraw it yields to the event loop once, so that the kernel can send
@@ -17,6 +22,7 @@
  */
 import { displayBundle, figureBundle, inNotebook } from "./display";
 import { lineChart } from "./figure";
+import { RateEstimator, Throttle, etaText, formatSeconds } from "./progress";
 
 export interface LiveOptions {
   title: string;
@@ -43,20 +49,14 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${s.toFixed(1)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
 export class LiveTraining {
   private readonly opts: LiveOptions;
   private readonly xs: number[] = [];
   private readonly ys: number[] = [];
   private readonly start = performance.now();
   private readonly displayId: string;
-  private lastDraw = -Infinity;
-  private lastCost = 0;
+  private readonly throttle: Throttle;
+  private readonly rate = new RateEstimator();
   private drawn = false;
   private last: LivePoint | null = null;
   /** Redraws so far, and the milliseconds they took (to check the throttle's promise). */
@@ -68,6 +68,7 @@ export class LiveTraining {
       throw new TypeError(`LiveTraining: expected options { title, yLabel }; received ${JSON.stringify(opts)}.`);
     }
     this.opts = opts;
+    this.throttle = new Throttle(opts.minIntervalMs ?? 1000);
     this.displayId = `pglab-live-${process.pid}-${Date.now().toString(36)}`;
   }
 
@@ -77,7 +78,8 @@ export class LiveTraining {
     this.xs.push(this.opts.x === "iteration" ? point.iteration : point.envSteps);
     this.ys.push(point.value);
     const now = performance.now();
-    if (now - this.lastDraw >= Math.max(this.opts.minIntervalMs ?? 1000, 100 * this.lastCost)) {
+    this.rate.add(now, this.opts.totalSteps ? point.envSteps : point.iteration);
+    if (this.throttle.due(now)) {
       this.draw(now);
       await yieldToEventLoop();
     }
@@ -89,12 +91,11 @@ export class LiveTraining {
     const elapsed = (performance.now() - this.start) / 1000;
     if (!p) return `starting... elapsed ${formatSeconds(elapsed)}`;
     const rate = p.envSteps / Math.max(elapsed, 1e-9);
-    let eta = NaN;
-    if (this.opts.totalSteps) eta = (this.opts.totalSteps - p.envSteps) / rate;
-    else if (this.opts.totalIterations) eta = ((this.opts.totalIterations - p.iteration) * elapsed) / Math.max(p.iteration, 1);
+    const total = this.opts.totalSteps ?? this.opts.totalIterations;
+    const eta = total ? this.rate.secondsLeft(total, performance.now()) : NaN;
     return (
       `iteration ${p.iteration} | episodes ${p.episodes} | env steps ${p.envSteps.toLocaleString("en-US")} | ` +
-      `${Math.round(rate).toLocaleString("en-US")} steps/s | elapsed ${formatSeconds(elapsed)} | ETA ${formatSeconds(Math.max(eta, 0))}`
+      `${Math.round(rate).toLocaleString("en-US")} steps/s | elapsed ${formatSeconds(elapsed)} | ${total ? etaText(eta) : "ETA ?"}`
     );
   }
 
@@ -118,7 +119,8 @@ export class LiveTraining {
     const t0 = performance.now();
     const status = this.status();
     if (inNotebook()) {
-      const fig = lineChart([{ name: this.opts.yLabel, x: this.xs, y: this.ys }], {
+      // One point is invisible as a line: draw markers until there are two.
+      const fig = lineChart([{ name: this.opts.yLabel, x: this.xs, y: this.ys, mode: this.xs.length < 2 ? "lines+markers" : "lines" }], {
         title: this.opts.title,
         xLabel: this.opts.x === "iteration" ? "iteration" : "environment steps",
         yLabel: this.opts.yLabel,
@@ -131,8 +133,8 @@ export class LiveTraining {
       process.stderr.write(`\r${status}\x1b[K${final ? "\n" : ""}`);
     }
     this.draws++;
-    this.lastCost = performance.now() - t0;
-    this.drawMs += this.lastCost;
-    this.lastDraw = now;
+    const cost = performance.now() - t0;
+    this.drawMs += cost;
+    this.throttle.drew(now, cost);
   }
 }
