@@ -20,6 +20,7 @@ import {
   curvesFigure,
   escapeHtml,
   htmlTable,
+  isOurPage,
   page,
   plotlyScript,
   readRun,
@@ -35,9 +36,9 @@ works offline (plotly.js is inside it): per run, the mean over its seeds and a b
 at the target. A folder that holds run folders stands for all of them (npm run plot -- runs).
 
 Options:
-  --out FILE       the page to write (default plot.html in the current folder; it must not exist
-                   unless --overwrite)
-  --overwrite      replace FILE if it exists
+  --out FILE       the page to write (default plot.html in the folder that holds the runs); an
+                   earlier page of npm run plot is replaced, any other file only with --overwrite
+  --overwrite      replace FILE even if it is not a page of npm run plot
   --x steps|time   x axis: environment steps (default) or wall time in seconds
   --y COLUMN       the column of progress.csv to draw (default meanReturn100, the mean return of the
                    last 100 episodes; e.g. meanReturn, entropy, policyLoss)
@@ -56,7 +57,7 @@ Examples:
   npm run plot -- runs --x time --band ci95 --out compare.html
 `;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const OPTIONS = {
   out: { type: "string" },
@@ -91,13 +92,20 @@ function expand(arg: string): string[] {
   return inner;
 }
 
+/** The deepest folder that holds all of `dirs`. */
+function commonParent(dirs: string[]): string {
+  let parent = path.dirname(dirs[0]);
+  while (!dirs.every((d) => d.startsWith(parent + path.sep)) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  return parent;
+}
+
 /** Short distinct names: the folder names, or paths where two folders share a name. */
 function names(runs: LoadedRun[]): string[] {
   const base = runs.map((r) => r.name);
   return runs.map((r, i) => (base.filter((b) => b === base[i]).length > 1 ? shownPath(r.dir) : base[i]));
 }
 
-function main(argv: string[]): void {
+export function main(argv: string[]): void {
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
@@ -122,11 +130,12 @@ function main(argv: string[]): void {
   if (parsed.positionals.length === 0) throw new UsageError("give at least one run folder, e.g. npm run plot -- runs/a2c runs/reinforce.");
   const x: XAxis = oneOf("--x", String(v.x ?? "steps"), ["steps", "time"] as const) === "time" ? "wallTime" : "envSteps";
   const band: Band = oneOf("--band", String(v.band ?? "minmax"), BANDS);
-  const out = userPath(String(v.out ?? "plot.html"));
-  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out ${shownPath(out)} is a folder; give a file name such as ${shownPath(path.join(out, "plot.html"))}.`);
-  if (fs.existsSync(out) && !v.overwrite) throw new UsageError(`${shownPath(out)} exists; add --overwrite to replace it, or choose another --out.`);
-
   const dirs = [...new Set(parsed.positionals.flatMap(expand))];
+  // Default: plot.html in the folder that holds the runs (their common parent).
+  const out = v.out !== undefined ? userPath(String(v.out)) : path.join(commonParent(dirs), "plot.html");
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out ${shownPath(out)} is a folder; give a file name such as ${shownPath(path.join(out, "plot.html"))}.`);
+  if (fs.existsSync(out) && !v.overwrite && !isOurPage(out)) throw new UsageError(`${shownPath(out)} exists and is not a page of npm run plot; add --overwrite to replace it, or choose another --out.`);
+
   const runs = dirs.map((d) => {
     try {
       return readRun(d);

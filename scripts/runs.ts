@@ -251,9 +251,24 @@ const STYLE =
   "table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:14px;vertical-align:top}" +
   "th{background:#f3f3f3}code,td.v{font-family:Menlo,Consolas,monospace;font-size:13px}p.note{color:#555;font-size:14px}";
 
+/** Marks the pages written here, so that writing one again may replace it. */
+export const GENERATOR = "policy-gradient-lab";
+
 /** A whole offline page. `plotly`: a script element that loads plotly.js (a file next to the page, or inline). */
 export function page(title: string, plotly: string, body: string): string {
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${plotly}</head>\n<body>${body}</body></html>\n`;
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta name="generator" content="${GENERATOR}"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${plotly}</head>\n<body>${body}</body></html>\n`;
+}
+
+/** True if `file` is a page written by `page` (it may be replaced). */
+export function isOurPage(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(300);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString("utf8").includes(`<meta name="generator" content="${GENERATOR}">`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 

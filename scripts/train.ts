@@ -55,7 +55,7 @@ const OPTIONS = {
 /** Config fields that have their own option. */
 const FIELD_NOTES: Record<string, string> = { env: "--env", seed: "--seeds", totalSteps: "also --steps", targetReturn: "also --target" };
 
-function usage(algo?: AlgorithmName): string {
+export function usage(algo?: AlgorithmName): string {
   const envs = registeredIds().map((id) => `  ${id.padEnd(18)} ${registration(id).description}`);
   const width = Math.min(Math.max(process.stdout.columns ?? 100, 80), 120);
   let fields: string;
@@ -103,7 +103,7 @@ ${fields}
 `;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const didYouMean = (value: string, valid: readonly string[]) => {
   const near = closest(value, valid);
@@ -163,7 +163,7 @@ function readConfigArg(arg: string): Partial<RunConfig> {
   }
 }
 
-function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
+export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
   let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values as typeof values;
@@ -173,9 +173,9 @@ function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
     if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
       const opt = /'([^']+)'/.exec(err.message)?.[1] ?? "?";
       const bare = opt.replace(/^-+/, "").split("=")[0];
-      const configKeys = ALGOS.flatMap((a) => Object.keys(resolveConfig(a, {})));
-      if (configKeys.includes(bare) && !names.includes(bare)) throw new UsageError(`unknown option ${opt}: config fields are set with --set, e.g. --set ${bare}=VALUE.`);
       const near = closest(bare, names);
+      const configKeys = ALGOS.flatMap((a) => Object.keys(resolveConfig(a, {})));
+      if (!near && configKeys.includes(bare)) throw new UsageError(`unknown option ${opt}: config fields are set with --set, e.g. --set ${bare}=VALUE.`);
       throw new UsageError(`unknown option ${opt}${near ? ` (did you mean --${near}?)` : ""}. Options: ${names.map((n) => `--${n}`).join(", ")}.`);
     }
     if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
@@ -254,7 +254,7 @@ function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
 
 // ---- the run folder --------------------------------------------------------------------------------
 
-class FolderError extends Error {}
+export class FolderError extends Error {}
 
 function nextNumbered(base: string): string {
   for (let n = 1; ; n++) {
@@ -273,7 +273,7 @@ function isRunFolder(dir: string): boolean {
 }
 
 /** Make `out` ready for a new run, or explain why not. Returns whether the folder was created here. */
-function prepareFolder(out: string, overwrite: boolean): boolean {
+export function prepareFolder(out: string, overwrite: boolean): boolean {
   const shown = shownPath(out);
   let stat: fs.Stats | undefined;
   try {

@@ -198,7 +198,8 @@ export class SeedsProgress {
     s.xs.push(stats.envSteps);
     s.ys.push(stats.meanReturn100);
     if (this.mode === "lines") this.lineFor(s, t);
-    else if (this.redraw(false) && this.mode === "notebook") await yieldToEventLoop();
+    // A seed's first point is drawn at once; later ones when the throttle allows.
+    else if (this.redraw(s.xs.length === 1) && this.mode === "notebook") await yieldToEventLoop();
   }
 
   /** A seed ended (`note`, e.g. "reached the target at 81,920 steps"). */
@@ -312,7 +313,7 @@ export class SeedsProgress {
   }
 
   private drawTerminal(): void {
-    const width = Math.max(20, (this.stream.columns ?? 120) - 1);
+    const width = Math.max(40, (this.stream.columns || Number(process.env.COLUMNS) || 120) - 1);
     const lines = [...this.visibleSeeds().map((s) => this.seedLine(s)), this.totalLine()].map((l) => (l.length > width ? l.slice(0, width - 1) + "…" : l));
     // Back to the first line of the previous block, rewrite it, clear what is left below.
     const up = this.shownLines > 0 ? `\x1b[${this.shownLines}F` : "";
