@@ -5,11 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
-import { closest } from "../src/algorithms/config";
 import { registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";
 import { formatSeconds } from "../src/plot/progress";
+import { UsageError, didYouMean, parseOptions } from "./cli";
 import {
   BANDS,
   BAND_TEXT,
@@ -57,7 +56,6 @@ Examples:
   npm run plot -- runs --x time --band ci95 --out compare.html
 `;
 
-export class UsageError extends Error {}
 
 const OPTIONS = {
   out: { type: "string" },
@@ -73,8 +71,7 @@ const OPTIONS = {
 
 function oneOf<T extends string>(option: string, value: string, valid: readonly T[]): T {
   if (valid.includes(value as T)) return value as T;
-  const near = closest(value, valid);
-  throw new UsageError(`${option} ${value}: expected one of ${valid.join(", ")}${near ? ` (did you mean ${near}?)` : ""}.`);
+  throw new UsageError(`${option} ${value}: expected one of ${valid.join(", ")}${didYouMean(value, valid)}.`);
 }
 
 /** The run folders an argument stands for: itself, or the run folders directly inside it. */
@@ -106,22 +103,7 @@ function names(runs: LoadedRun[]): string[] {
 }
 
 export function main(argv: string[]): void {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      const opt = /'([^']+)'/.exec(err.message)?.[1] ?? "?";
-      const near = closest(opt.replace(/^-+/, ""), Object.keys(OPTIONS));
-      throw new UsageError(`unknown option ${opt}${near ? ` (did you mean --${near}?)` : ""}. Options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(", ")}.`);
-    }
-    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      const opt = /'(--?[\w-]+)/.exec(err.message)?.[1] ?? "";
-      throw new UsageError(OPTIONS[opt.replace(/^-+/, "") as keyof typeof OPTIONS]?.type === "boolean" ? `${opt} takes no value.` : `${opt} needs a value.`);
-    }
-    throw new UsageError(err.message);
-  }
+  const parsed = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: true }, "plot");
   const v = parsed.values;
   if (v.help) {
     process.stdout.write(HELP);
@@ -146,7 +128,7 @@ export function main(argv: string[]): void {
   });
   const y = String(v.y ?? "meanReturn100");
   const columns = [...new Set(runs.flatMap((r) => r.seeds.flatMap((s) => Object.keys(s.rows[0] ?? {}))))];
-  if (!columns.includes(y)) throw new UsageError(`--y ${y}: no such column in the runs' progress${closest(y, columns) ? ` (did you mean ${closest(y, columns)}?)` : ""}; columns: ${columns.join(", ")}.`);
+  if (!columns.includes(y)) throw new UsageError(`--y ${y}: no such column in the runs' progress${didYouMean(y, columns)}; columns: ${columns.join(", ")}.`);
 
   let target: number | null = null;
   if (v.target !== undefined && v.target !== "none") {
@@ -194,6 +176,8 @@ export function main(argv: string[]): void {
   fs.writeFileSync(out, page(title, plotlyScript("inline"), body));
   console.log(`wrote ${shownPath(out)}: ${runs.length} run${runs.length === 1 ? "" : "s"} (${labels.join(", ")})`);
 }
+
+export { UsageError };
 
 if (require.main === module) {
   try {

@@ -8,14 +8,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { ALGORITHMS, type AlgorithmName, type AlgorithmSpec, resolveConfig, runSeeds } from "../src/algorithms/index";
-import { closest } from "../src/algorithms/config";
 import type { IterationStats } from "../src/algorithms/core";
 import type { SeedRuns } from "../src/algorithms/run-seeds";
 import { make, registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";
 import { formatSeconds } from "../src/plot/progress";
+import { UsageError, didYouMean, parseOptions } from "./cli";
 import { configDocs, formatConfigHelp } from "./config-docs";
 import {
   CONFIG_FILE,
@@ -103,12 +102,6 @@ ${fields}
 `;
 }
 
-export class UsageError extends Error {}
-
-const didYouMean = (value: string, valid: readonly string[]) => {
-  const near = closest(value, valid);
-  return near ? ` (did you mean ${near}?)` : "";
-};
 
 /** `5` -> 0..4; `0,3,7`; `10-14`; mixtures such as `0-2,7`. */
 export function parseSeeds(text: string): number[] {
@@ -164,30 +157,10 @@ function readConfigArg(arg: string): Partial<RunConfig> {
 }
 
 export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
-  let values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
-  try {
-    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values as typeof values;
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const names = Object.keys(OPTIONS);
-    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      const opt = /'([^']+)'/.exec(err.message)?.[1] ?? "?";
-      const bare = opt.replace(/^-+/, "").split("=")[0];
-      const near = closest(bare, names);
-      const configKeys = ALGOS.flatMap((a) => Object.keys(resolveConfig(a, {})));
-      if (!near && configKeys.includes(bare)) throw new UsageError(`unknown option ${opt}: config fields are set with --set, e.g. --set ${bare}=VALUE.`);
-      throw new UsageError(`unknown option ${opt}${near ? ` (did you mean --${near}?)` : ""}. Options: ${names.map((n) => `--${n}`).join(", ")}.`);
-    }
-    if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      const arg = /'([^']+)'/.exec(err.message)?.[1] ?? "?";
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options start with -- and take their value after a space (--algo a2c). With npm, put -- before the options: npm run train -- --algo a2c.`);
-    }
-    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      const opt = /'(--?[\w-]+)/.exec(err.message)?.[1] ?? "";
-      throw new UsageError(OPTIONS[opt.replace(/^-+/, "") as keyof typeof OPTIONS]?.type === "boolean" ? `${opt} takes no value.` : `${opt} needs a value, e.g. ${opt} ${opt === "--seeds" ? "5" : "VALUE"}.`);
-    }
-    throw new UsageError(err.message);
-  }
+  const configKeys = () => ALGOS.flatMap((a) => Object.keys(resolveConfig(a, {})));
+  const { values } = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }, "train", (name) =>
+    configKeys().includes(name) ? `config fields are set with --set, e.g. --set ${name}=VALUE.` : undefined,
+  );
   if (values.help) return { help: ALGOS.includes(values.algo as AlgorithmName) ? (values.algo as AlgorithmName) : undefined };
 
   const saved = values.config !== undefined ? readConfigArg(values.config) : undefined;
@@ -449,6 +422,8 @@ async function main(): Promise<void> {
   }
   console.log(`done in ${formatSeconds(seconds)}; wrote ${shownPath(out)}/ (learning-curve.html, config.json, summary.json, seed<N>/progress.csv, progress.json, policy.json)`);
 }
+
+export { UsageError };
 
 if (require.main === module) {
   main().catch((e) => {
