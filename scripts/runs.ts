@@ -64,10 +64,10 @@ export function libraryInfo(): RunConfig["library"] {
   return { name: pkg.name, version: pkg.version, commit, dirty };
 }
 
-/** JSON with every key kept: undefined becomes null, functions their name. */
+/** JSON with every key kept: undefined becomes null, a function `{ "$function": name }`. */
 export function jsonValue(value: unknown): unknown {
   if (value === undefined) return null;
-  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (typeof value === "function") return { $function: value.name || "(anonymous)" };
   if (Array.isArray(value)) return value.map(jsonValue);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
   return value;

@@ -174,11 +174,21 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
   const envs = registeredIds();
   if (!envs.includes(env)) throw new UsageError(`unknown environment ${JSON.stringify(env)}${didYouMean(env, envs)}; valid: ${envs.join(", ")}.`);
 
-  const seeds = values.seeds !== undefined ? parseSeeds(values.seeds) : saved?.seeds ?? [0];
+  const savedSeeds = saved?.seeds as unknown;
+  const seeds =
+    values.seeds !== undefined
+      ? parseSeeds(values.seeds)
+      : Array.isArray(savedSeeds)
+        ? (savedSeeds as number[])
+        : typeof savedSeeds === "number" // the first layout saved a count
+          ? parseSeeds(String(savedSeeds))
+          : [0];
 
-  // The config: a saved run's (without the nulls that mark unset fields), then --set, --steps, --target.
+  // The config: a saved run's (without the nulls that mark unset fields and the functions, which a
+  // command line cannot give: their defaults apply), then --set, --steps, --target.
   const config: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(saved?.config ?? {})) if (v !== null && k !== "seed") config[k] = v;
+  const isFunction = (v: unknown) => typeof v === "object" && v !== null && "$function" in v;
+  for (const [k, v] of Object.entries(saved?.config ?? {})) if (v !== null && !isFunction(v) && k !== "seed") config[k] = v;
   for (const item of values.set ?? []) {
     const eq = item.indexOf("=");
     if (eq < 1) throw new UsageError(`--set expects KEY=VALUE, e.g. --set lr=0.003; received ${JSON.stringify(item)}.`);
