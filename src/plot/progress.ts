@@ -59,31 +59,43 @@ export class Throttle {
 }
 
 /**
- * Time left from the progress rate measured since the first point (so that start-up, such as loading
- * TF.js or building the networks, does not count as training time). Unknown until two points.
+ * Time left from the recent progress rate: over the later half of the time since the first point.
+ * Start-up (loading TF.js, building networks) happens before the first point and never counts; the
+ * first iterations, slower while the code warms up, drop out of the window as the run goes on.
+ * Unknown until two points.
  */
 export class RateEstimator {
-  private first: { t: number; done: number } | null = null;
-  private lastPoint: { t: number; done: number } | null = null;
+  private readonly points: { t: number; done: number }[] = [];
 
   /** Record that `done` units (env steps, iterations) are done at time `t` (ms). */
   add(t: number, done: number): void {
-    if (!this.first) this.first = { t, done };
-    this.lastPoint = { t, done };
+    this.points.push({ t, done });
   }
 
-  /** Units per second, or NaN before two distinct points. */
+  /** Units per second over the recent window, or NaN before two distinct points. */
   rate(): number {
-    if (!this.first || !this.lastPoint || this.lastPoint.t <= this.first.t || this.lastPoint.done <= this.first.done) return NaN;
-    return ((this.lastPoint.done - this.first.done) * 1000) / (this.lastPoint.t - this.first.t);
+    const p = this.points;
+    if (p.length < 2) return NaN;
+    const last = p[p.length - 1];
+    const from = p[0].t + (last.t - p[0].t) / 2;
+    let k = p.findIndex((q) => q.t >= from);
+    if (k >= p.length - 1) k = p.length - 2; // at least two points in the window
+    // Drop points from the front that are no longer needed, keeping the list short.
+    if (k > 64) {
+      p.splice(1, k - 1);
+      k = 1;
+    }
+    const a = p[k];
+    if (last.t <= a.t || last.done <= a.done) return NaN;
+    return ((last.done - a.done) * 1000) / (last.t - a.t);
   }
 
   /** Seconds until `total` units at time `now` (NaN while unknown). */
   secondsLeft(total: number, now: number): number {
     const r = this.rate();
-    if (!this.lastPoint || !Number.isFinite(r) || !Number.isFinite(total)) return NaN;
-    const left = (total - this.lastPoint.done) / r - (now - this.lastPoint.t) / 1000;
-    return Math.max(0, left);
+    const last = this.points[this.points.length - 1];
+    if (!last || !Number.isFinite(r) || !Number.isFinite(total)) return NaN;
+    return Math.max(0, (total - last.done) / r - (now - last.t) / 1000);
   }
 }
 

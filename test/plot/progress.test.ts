@@ -55,6 +55,16 @@ test("time left: from the rate since the first point, so start-up does not count
   // Measured from t = 0 instead, the rate would be 2000 / 8.1 s and the ETA 397 s.
 });
 
+test("time left: slow first iterations (warm-up) leave the window as the run goes on", () => {
+  const r = new RateEstimator();
+  r.add(0, 0);
+  r.add(1000, 100); // 100 steps/s while warming up
+  for (let t = 1100; t <= 3000; t += 100) r.add(t, 100 + (t - 1000) * 10); // then 10,000 steps/s
+  assert.equal(r.rate(), 10_000, "the rate of the later half");
+  assert.equal(r.secondsLeft(20_100 + 10_000, 3000), 1);
+  // Cumulative since the first point it would be 20,100 / 3 s = 6,700 steps/s.
+});
+
 test("live view: the first point is drawn at once, as a marker, and the ETA waits for a second point", async (t) => {
   const sent = fakeNotebook(t);
   reloadPlotly();
