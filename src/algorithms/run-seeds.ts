@@ -80,7 +80,16 @@ function runInWorker(name: string, config: Record<string, unknown>, onIteration:
       void worker.terminate();
     };
     worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") return onIteration(m.stats);
+      if (m.type === "progress") {
+        try {
+          onIteration(m.stats);
+        } catch (e) {
+          // The caller's handler failed (e.g. it could not write a file): stop this seed with its error.
+          stop();
+          reject(e);
+        }
+        return;
+      }
       stop();
       if (m.ok) resolve(m);
       else reject(new Error(`runSeeds: seed ${String(config.seed)} failed: ${m.error}`));

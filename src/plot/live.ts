@@ -6,8 +6,9 @@
  * and stays silent when stderr is not a terminal or when `CI` is set. The first point is drawn at
  * once (a single point as a marker); later redraws are throttled so that drawing costs under 1% of
  * the run (see `Throttle`: at least `minIntervalMs` apart, at least 100 times a typical redraw, the
- * first one, which also sends plotly.js, not counted). The ETA comes from the rate measured since the
- * first point, so start-up time does not inflate it; it reads "estimating..." until the second point.
+ * first one, which also sends plotly.js, not counted). The ETA comes from the recent rate (see
+ * `RateEstimator`: start-up and warm-up do not inflate it); it reads "estimating..." until the second
+ * point.
  *
  * ```ts
  * const live = new LiveTraining({ title: "REINFORCE on CartPole-v1", yLabel: "mean return", totalSteps: 1e5 });

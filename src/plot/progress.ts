@@ -115,7 +115,6 @@ export interface ProgressStats {
   iteration: number;
   envSteps: number;
   meanReturn100: number;
-  totalEpisodes?: number;
 }
 
 export type ProgressMode = "notebook" | "terminal" | "lines" | "none";
