@@ -20,6 +20,7 @@ import {
   escapeHtml,
   htmlTable,
   isOurPage,
+  makeFolders,
   page,
   plotlyScript,
   readRun,
@@ -172,8 +173,12 @@ export function main(argv: string[]): void {
     figureHtml(fig, "runs") +
     `<h2>Runs</h2>` +
     htmlTable(["run", "algorithm", "environment", "seeds", "env steps", `final ${escapeHtml(y)} (mean over seeds)`, "wall time", "library", "folder"], rows);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, page(title, plotlyScript("inline"), body));
+  try {
+    makeFolders(path.dirname(out));
+    fs.writeFileSync(out, page(title, plotlyScript("inline"), body));
+  } catch (e) {
+    throw new UsageError(`--out ${shownPath(out)}: cannot write the page (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --out.`);
+  }
   console.log(`wrote ${shownPath(out)}: ${runs.length} run${runs.length === 1 ? "" : "s"} (${labels.join(", ")})`);
 }
 

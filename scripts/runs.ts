@@ -36,6 +36,23 @@ export function shownPath(p: string): string {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
 }
 
+/**
+ * `mkdir -p`, one level at a time (Node's own recursive mkdir loops forever where the system
+ * answers ENOENT for a folder whose parent exists, e.g. under /proc). Throws Node's error of the
+ * level that failed.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.unshift(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing) fs.mkdirSync(m);
+}
+
 export interface RunConfig {
   createdBy: string;
   algo: string;

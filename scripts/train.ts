@@ -28,6 +28,7 @@ import {
   htmlTable,
   jsonValue,
   libraryInfo,
+  makeFolders,
   page,
   plotlyScript,
   shownPath,
@@ -279,10 +280,15 @@ export function prepareFolder(out: string, overwrite: boolean): boolean {
     return false;
   }
   try {
-    fs.mkdirSync(out, { recursive: true });
+    makeFolders(out);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOTDIR" || code === "EEXIST" ? "a part of that path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a part of that path is a file, not a folder"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "permission denied"
+          : `the system refused: ${code ?? (e as Error).message}`;
     throw new FolderError(`--out ${shown}: cannot create the folder (${why}); choose another --out.`);
   }
   return true;
