@@ -122,6 +122,11 @@ export function parseCsv(text: string): Row[] {
 
 // ---- reading runs --------------------------------------------------------------------------------
 
+/** Rows of a history saved as JSON (null, which JSON writes for NaN, back to NaN). */
+function jsonRows(text: string): Row[] {
+  return (JSON.parse(text) as Record<string, number | null>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? NaN])));
+}
+
 export interface LoadedRun {
   dir: string;
   name: string;
@@ -155,14 +160,14 @@ export function readRun(dir: string): LoadedRun {
       const json = path.join(dir, entry, "progress.json");
       const csv = path.join(dir, entry, "progress.csv");
       const rows = fs.existsSync(json)
-        ? (JSON.parse(fs.readFileSync(json, "utf8")) as Record<string, number | null>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? NaN])))
+        ? jsonRows(fs.readFileSync(json, "utf8"))
         : fs.existsSync(csv)
           ? parseCsv(fs.readFileSync(csv, "utf8"))
           : [];
       if (rows.length) seeds.push({ seed: Number(sub[1]), rows });
     } else if (flat) {
-      const rows = JSON.parse(fs.readFileSync(path.join(dir, entry), "utf8")) as Row[];
-      if (rows.length) seeds.push({ seed: Number(flat[1]), rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v ?? NaN]))) });
+      const rows = jsonRows(fs.readFileSync(path.join(dir, entry), "utf8"));
+      if (rows.length) seeds.push({ seed: Number(flat[1]), rows });
     }
   }
   if (seeds.length === 0) throw new RunFolderError(`${shownPath(dir)} holds no progress yet (no seed<N>/progress.csv with rows).`);
