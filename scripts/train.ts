@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ALGORITHMS, type AlgorithmName, type AlgorithmSpec, resolveConfig, runSeeds } from "../src/algorithms/index";
-import type { IterationStats } from "../src/algorithms/core";
+import type { IterationStats } from "../src/algorithms/index";
 import type { SeedRuns } from "../src/algorithms/run-seeds";
 import { make, registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";

@@ -3,6 +3,7 @@
  * with a typo (`learningRate` for `lr`) is an error naming the key, the closest valid one and the list,
  * never a silent run on the defaults.
  */
+import { closest as closestName } from "../names";
 
 export function fail(algo: string, field: string, expected: string, value: unknown): never {
   throw new RangeError(`${algo}: config.${field} must be ${expected}; received ${show(value)}.`);
@@ -54,39 +55,9 @@ export function optionalFinite(algo: string, field: string, v: unknown): number 
   return v === undefined ? undefined : finite(algo, field, v);
 }
 
-/** Levenshtein distance, case-insensitive (for "did you mean"). */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/**
- * The valid name closest to `name`: by edit distance (at most about a third of the name's length), or
- * one that contains it or is contained in it (`learningRate` -> `lr` is found through a table of the
- * usual synonyms). Undefined if nothing is close.
- */
+/** The valid config key closest to `name` (synonyms from other libraries first). */
 export function closest(name: string, valid: readonly string[]): string | undefined {
-  const synonym = SYNONYMS[name.toLowerCase()];
-  if (synonym && valid.includes(synonym)) return synonym;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const v of valid) {
-    const d = distance(name, v);
-    if (d < bestD) {
-      bestD = d;
-      best = v;
-    }
-  }
-  if (best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))) return best;
-  const lower = name.toLowerCase();
-  return valid.find((v) => v.toLowerCase().includes(lower) || lower.includes(v.toLowerCase()));
+  return closestName(name, valid, SYNONYMS);
 }
 
 /** Names users bring from other libraries (Stable-Baselines3, Spinning Up, CleanRL). */

@@ -1,7 +1,8 @@
 /** The algorithms by name, for `runSeeds` workers and the command line, with their typed configs. */
 import { type A2CConfig, a2c, resolveA2CConfig } from "./a2c";
 import { type ActorCriticConfig, actorCritic, resolveActorCriticConfig } from "./actor-critic";
-import type { Callbacks, TrainResult, TrainablePolicy } from "./core";
+import type { Callbacks, TrainResult } from "./recorder";
+import type { TrainablePolicy } from "./setup";
 import { type ReinforceConfig, reinforce, resolveReinforceConfig } from "./reinforce";
 
 /** Each algorithm's config type, by name. */

@@ -24,7 +24,7 @@ import { Worker } from "worker_threads";
 import { confidenceBand } from "../stats";
 import type { SavedPolicy } from "../policies/policy";
 import { type ProgressMode, SeedsProgress } from "../plot/progress";
-import type { Callbacks, IterationStats } from "./core";
+import type { Callbacks, IterationStats } from "./recorder";
 import { type AlgorithmSpec, resolveConfig } from "./registry";
 
 export interface SeedRun {
@@ -125,6 +125,15 @@ export async function runSeeds(
   const metric = options.metric ?? "meanReturn100";
   const runs: SeedRun[] = new Array(seeds.length);
   const resolved = typeof spec === "function" ? null : resolveConfig(spec.algorithm, { ...spec.config, seed: seeds[0] }); // a bad config fails here, before any worker starts
+  if (typeof spec !== "function") {
+    for (const [key, value] of Object.entries(spec.config)) {
+      if (typeof value === "function") {
+        throw new TypeError(
+          `runSeeds: config.${key} is a function, which cannot be sent to worker threads. Run the seeds in this thread instead: runSeeds((seed, callbacks) => ${spec.algorithm}({ ...config, seed }, callbacks), seeds).`,
+        );
+      }
+    }
+  }
   const progress = new SeedsProgress({
     title: typeof spec === "function" || !resolved ? "runSeeds" : `${spec.algorithm} on ${String(resolved.env)}`,
     seeds,

@@ -25,3 +25,5 @@ export type { RandomMdpArgs } from "./tabular/random-mdp";
 export { checkEnv } from "./check";
 export { recordEpisode } from "./record";
 export type { Episode } from "./record";
+export { DEEPRM_DEFAULTS, DeepRM, deepRMConfig, deepRMKernel } from "./deeprm/index";
+export type { DeepRMArgs, DeepRMConfig, DeepRMKernel, DeepRMResetOptions } from "./deeprm/index";

@@ -11,9 +11,11 @@
  * | Bandit-v0        | `Bandit`                     | none       | none             |
  * | GridWorld-v0     | `GridWorld`                  | 100        | none             |
  * | RandomMdp-v0     | `randomMdp`                  | 200        | none             |
+ * | DeepRM-v0        | `DeepRM`                     | 2000       | none             |
  */
 import { CartPole, cartPoleKernel } from "./classic/cartpole";
 import { Pendulum, pendulumKernel } from "./classic/pendulum";
+import { DEEPRM_REGISTRATION, type DeepRM } from "./deeprm/registration";
 import type { Env, EnvSpec } from "./env";
 import type { VectorKernel } from "./kernel";
 import { Bandit, type BanditArgs } from "./tabular/bandit";
@@ -79,6 +81,7 @@ export interface MadeEnvs {
   "Bandit-v0": Bandit;
   "GridWorld-v0": TimeLimit<GridWorld>;
   "RandomMdp-v0": TimeLimit<TabularEnv>;
+  "DeepRM-v0": TimeLimit<DeepRM>;
 }
 
 /** Build a registered environment (wrapped in its TimeLimit, if it has one). */
@@ -96,11 +99,15 @@ export function make(id: string, kwargs?: Record<string, unknown>): Env {
   return env;
 }
 
-/** N copies of a registered environment stepped together (see `VectorEnv`). */
-export function makeVector(id: string, numEnvs: number, kwargs?: Record<string, unknown>): VectorEnv {
+/**
+ * N copies of a registered environment stepped together (see `VectorEnv`). `options.maxEpisodeSteps`
+ * replaces the registered step limit (null: none).
+ */
+export function makeVector(id: string, numEnvs: number, kwargs?: Record<string, unknown>, options: { maxEpisodeSteps?: number | null } = {}): VectorEnv {
   const r = registration(id);
   if (!r.kernel) throw new Error(`makeVector: "${id}" cannot be vectorised. Vectorisable ids: ${[...REGISTRY.values()].filter((x) => x.kernel).map((x) => x.id).join(", ")}.`);
-  return new VectorEnv(r.kernel(checkKwargs(r, kwargs)), numEnvs, { maxEpisodeSteps: r.maxEpisodeSteps, name: id });
+  const limit = options.maxEpisodeSteps === undefined ? r.maxEpisodeSteps : options.maxEpisodeSteps;
+  return new VectorEnv(r.kernel(checkKwargs(r, kwargs)), numEnvs, { maxEpisodeSteps: limit, name: id });
 }
 
 register({
@@ -157,3 +164,4 @@ register({
   kernel: tabularKernel((k) => randomMdp(k as RandomMdpArgs)),
   description: "random Garnet-style finite MDP",
 });
+register(DEEPRM_REGISTRATION);

@@ -13,7 +13,7 @@
  * `"auto"` picks the notebook view inside a notebook, the terminal view when stderr is a terminal and
  * `CI` is not set, and nothing otherwise.
  */
-import { displayBundle, figureBundle, inNotebook, PLOTLY_LOADER_ATTR, reloadPlotly } from "./display";
+import { carriesPlotly, displayBundle, escapeHtml, figureBundle, inNotebook, reloadPlotly } from "./display";
 import { lineChart, type Series } from "./figure";
 
 /** "12.3 s", "4 min 05 s", "1 h 02 min"; "?" when unknown. */
@@ -332,28 +332,47 @@ export class SeedsProgress {
     this.shownLines = lines.length;
   }
 
-  private table(): string {
-    const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-    const rows = [...this.seeds.values()].map((s) => `<div>${esc(this.seedLine(s))}</div>`).join("");
-    return `<div style="font-family:monospace;font-size:12px;margin:2px 0"><div><b>${esc(this.totalLine())}</b></div>${rows}</div>`;
+  /** The total line and a line per seed (unless `all`, only those running when there are many seeds). */
+  private statusLines(all = false): string[] {
+    return [this.totalLine(), ...(all ? [...this.seeds.values()] : this.visibleSeeds()).map((s) => this.seedLine(s))];
+  }
+
+  private table(all = false): string {
+    return `<div style="font-family:monospace;font-size:12px;margin:2px 0">${this.statusLines(all).map((l, i) => `<div>${i === 0 ? `<b>${escapeHtml(l)}</b>` : escapeHtml(l)}</div>`).join("")}</div>`;
   }
 
   private drawNotebook(): void {
     const series: Series[] = [...this.seeds.values()]
       .filter((s) => s.xs.length > 0)
       .map((s) => ({ name: `seed ${s.seed}`, x: s.xs, y: s.ys, mode: s.xs.length < 2 ? "lines+markers" : "lines" }));
-    const status = [this.totalLine(), ...[...this.seeds.values()].map((s) => this.seedLine(s))].join("\n");
+    const lines = this.statusLines();
     if (series.length === 0) {
-      displayBundle({ "text/html": this.table(), "text/plain": status }, { displayId: this.displayId, update: this.displayed });
+      displayBundle({ "text/html": this.table(), "text/plain": lines.join("\n") }, { displayId: this.displayId, update: this.displayed });
     } else {
       const fig = lineChart(series, {
         title: `${this.opts.title}: mean return of the last 100 episodes, per seed (live)`,
         xLabel: "environment steps",
         yLabel: "mean return (last 100 episodes)",
-        height: 340,
+        height: 360 + 15 * lines.length,
       });
-      const bundle = figureBundle(fig, { header: this.table(), status });
-      if (String(bundle["text/html"]).includes(PLOTLY_LOADER_ATTR)) this.sentPlotly = true;
+      // The status lines are part of the figure (an annotation under the title), so that every
+      // renderer shows them: VS Code and JupyterLab's plotly extension draw only the plotly JSON.
+      const layout = fig.layout as { annotations: object[]; margin: { t: number } };
+      layout.margin.t = 70 + 15 * lines.length;
+      layout.annotations.push({
+        xref: "paper",
+        yref: "paper",
+        x: 0,
+        y: 1.02,
+        xanchor: "left",
+        yanchor: "bottom",
+        align: "left",
+        showarrow: false,
+        text: lines.map(escapeHtml).join("<br>"),
+        font: { family: "monospace", size: 11, color: "#444" },
+      });
+      const bundle = figureBundle(fig, { status: lines.join("\n"), liveKey: this.displayId });
+      if (carriesPlotly(bundle)) this.sentPlotly = true;
       displayBundle(bundle, { displayId: this.displayId, update: this.displayed });
     }
     this.displayed = true;
@@ -361,8 +380,7 @@ export class SeedsProgress {
 
   /** Replace the live figure by the per-seed summary (the notebook's own plots follow). */
   private finalNotebook(): void {
-    const status = [this.totalLine(), ...[...this.seeds.values()].map((s) => this.seedLine(s))].join("\n");
-    displayBundle({ "text/html": this.table(), "text/plain": status }, { displayId: this.displayId, update: this.displayed });
+    displayBundle({ "text/html": this.table(true), "text/plain": this.statusLines(true).join("\n") }, { displayId: this.displayId, update: this.displayed });
     this.displayed = true;
     // plotly.js went out with the figure just replaced: send it again with the next figure.
     if (this.sentPlotly) reloadPlotly();

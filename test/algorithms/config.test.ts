@@ -13,6 +13,7 @@ describe("unknown config keys are errors naming the key, the closest valid one a
 
   test("runSeeds checks the config before starting workers", async () => {
     await assert.rejects(runSeeds({ algorithm: "a2c", config: { n_steps: 5 } as never }, [0, 1]), /unknown config key "n_steps" \(did you mean nSteps\?\)/);
+    await assert.rejects(runSeeds({ algorithm: "a2c", config: { advantage: (s) => s.rewards } }, [0, 1]), /runSeeds: config\.advantage is a function, which cannot be sent to worker threads\. Run the seeds in this thread instead/);
   });
 
   test("resolveConfig fills every default and keeps the user's values", () => {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runSeeds } from "../../src/algorithms/run-seeds";
-import type { IterationStats } from "../../src/algorithms/core";
+import type { IterationStats } from "../../src/algorithms/index";
 
 test("workers post every iteration to the main thread while they run", async () => {
   const rows = new Map<number, IterationStats[]>();
