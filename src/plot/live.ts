@@ -21,9 +21,9 @@
  * `update` is async: after a redraw it yields to the event loop once, so that the kernel can send
  * the new picture while a synchronous training loop is still running.
  */
-import { carriesPlotly, displayBundle, escapeHtml, figureBundle, inNotebook } from "./display";
+import { carriesPlotly, displayBundle, figureBundle, inNotebook } from "./display";
 import { lineChart } from "./figure";
-import { RateEstimator, Throttle, etaText, formatSeconds } from "./progress";
+import { RateEstimator, Throttle, etaText, formatSeconds, withStatus } from "./progress";
 
 export interface LiveOptions {
   title: string;
@@ -129,21 +129,7 @@ export class LiveTraining {
         yLabel: this.opts.yLabel,
         height: 360,
       });
-      // The status line is part of the figure (an annotation under the title), so that every
-      // renderer shows it: VS Code and JupyterLab's plotly extension draw only the plotly JSON.
-      const layout = fig.layout as { annotations: object[]; margin: { t: number } };
-      layout.margin.t = 84;
-      layout.annotations.push({
-        xref: "paper",
-        yref: "paper",
-        x: 0,
-        y: 1.02,
-        xanchor: "left",
-        yanchor: "bottom",
-        showarrow: false,
-        text: escapeHtml(status),
-        font: { family: "monospace", size: 11, color: "#444" },
-      });
+      withStatus(fig, [status]); // in the figure, so that every renderer shows it
       // Each redraw replaces the previous output. If the first one carried plotly.js (the live view
       // is the session's first figure), the last one carries it again, so that the saved notebook
       // still holds plotly.js for its other figures when it is reopened.

@@ -14,7 +14,7 @@
  * `CI` is not set, and nothing otherwise.
  */
 import { carriesPlotly, displayBundle, escapeHtml, figureBundle, inNotebook, reloadPlotly } from "./display";
-import { lineChart, type Series } from "./figure";
+import { type Figure, lineChart, type Series } from "./figure";
 
 /** "12.3 s", "4 min 05 s", "1 h 02 min"; "?" when unknown. */
 export function formatSeconds(s: number): string {
@@ -102,6 +102,28 @@ export class RateEstimator {
 /** `ETA 12.3 s`, or `ETA estimating...` while the rate is unknown. */
 export function etaText(seconds: number): string {
   return Number.isFinite(seconds) ? `ETA ${formatSeconds(seconds)}` : "ETA estimating...";
+}
+
+/**
+ * Put status lines into a figure, as an annotation under its title, so that every renderer shows
+ * them (VS Code and JupyterLab's plotly extension draw only the plotly JSON, not the HTML around it).
+ */
+export function withStatus(fig: Figure, lines: string[]): Figure {
+  const layout = fig.layout as { annotations: object[]; margin: { t: number } };
+  layout.margin.t = 70 + 14 * lines.length;
+  layout.annotations.push({
+    xref: "paper",
+    yref: "paper",
+    x: 0,
+    y: 1.02,
+    xanchor: "left",
+    yanchor: "bottom",
+    align: "left",
+    showarrow: false,
+    text: lines.map(escapeHtml).join("<br>"),
+    font: { family: "monospace", size: 11, color: "#444" },
+  });
+  return fig;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -355,22 +377,7 @@ export class SeedsProgress {
         yLabel: "mean return (last 100 episodes)",
         height: 360 + 15 * lines.length,
       });
-      // The status lines are part of the figure (an annotation under the title), so that every
-      // renderer shows them: VS Code and JupyterLab's plotly extension draw only the plotly JSON.
-      const layout = fig.layout as { annotations: object[]; margin: { t: number } };
-      layout.margin.t = 70 + 15 * lines.length;
-      layout.annotations.push({
-        xref: "paper",
-        yref: "paper",
-        x: 0,
-        y: 1.02,
-        xanchor: "left",
-        yanchor: "bottom",
-        align: "left",
-        showarrow: false,
-        text: lines.map(escapeHtml).join("<br>"),
-        font: { family: "monospace", size: 11, color: "#444" },
-      });
+      withStatus(fig, lines);
       const bundle = figureBundle(fig, { status: lines.join("\n"), liveKey: this.displayId });
       if (carriesPlotly(bundle)) this.sentPlotly = true;
       displayBundle(bundle, { displayId: this.displayId, update: this.displayed });
