@@ -5,8 +5,8 @@
  * In a notebook it uses one updatable display; in plain Node it writes a progress line on stderr,
  * and stays silent when stderr is not a terminal or when `CI` is set. The first point is drawn at
  * once (a single point as a marker); later redraws are throttled so that drawing costs under 1% of
- * the run (see `Throttle`: at least `minIntervalMs` apart, at least 100 times a typical redraw, the
- * first one, which also sends plotly.js, not counted). The ETA comes from the recent rate (see
+ * the run (see `Throttle`: at least `minIntervalMs` apart, at least 100 times a typical redraw; one
+ * that also sends plotly.js does not count). The ETA comes from the recent rate (see
  * `RateEstimator`: start-up and warm-up do not inflate it); it reads "estimating..." until the second
  * point.
  *
@@ -120,6 +120,7 @@ export class LiveTraining {
 
   private draw(now: number, final = false): void {
     const t0 = performance.now();
+    let carried = false; // whether this redraw sent plotly.js (then its cost is not typical)
     const status = this.status();
     if (inNotebook()) {
       // One point is invisible as a line: draw markers until there are two.
@@ -134,7 +135,8 @@ export class LiveTraining {
       // is the session's first figure), the last one carries it again, so that the saved notebook
       // still holds plotly.js for its other figures when it is reopened.
       const bundle = figureBundle(fig, { status, liveKey: this.displayId, withPlotly: final && this.sentPlotly });
-      if (!this.drawn) this.sentPlotly = carriesPlotly(bundle);
+      carried = carriesPlotly(bundle);
+      if (!this.drawn) this.sentPlotly = carried;
       displayBundle(bundle, { displayId: this.displayId, update: this.drawn });
       this.drawn = true;
     } else if (process.stderr.isTTY && !process.env.CI) {
@@ -143,6 +145,6 @@ export class LiveTraining {
     this.draws++;
     const cost = performance.now() - t0;
     this.drawMs += cost;
-    this.throttle.drew(now, cost);
+    this.throttle.drew(now, cost, !carried);
   }
 }

@@ -28,14 +28,15 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /**
  * When to redraw: the first point at once, then at most every `minIntervalMs` and at least 100
- * times as long as a typical redraw takes (so drawing costs under 1% of the run). The first draw is
- * not typical (in a notebook it also sends plotly.js, several megabytes) and does not count, and the
- * pause never exceeds `maxIntervalMs`.
+ * times as long as a typical redraw takes (so drawing costs under 1% of the run). Typical: the
+ * cheapest of the last three redraws, so that one slow redraw (a garbage collection, a busy
+ * machine) does not stretch the pause; a draw that also sends plotly.js (several megabytes, once per
+ * session) does not count at all. The pause never exceeds `maxIntervalMs`.
  */
 export class Throttle {
   private last = -Infinity;
   private cost = 0;
-  private count = 0;
+  private readonly recent: number[] = [];
 
   constructor(
     private readonly minIntervalMs = 1000,
@@ -51,10 +52,13 @@ export class Throttle {
     return now - this.last >= this.interval();
   }
 
-  /** Record a draw that started at `start` and took `costMs`. */
-  drew(start: number, costMs: number): void {
+  /** Record a draw that started at `start` and took `costMs`; `typical: false` for one that sent plotly.js. */
+  drew(start: number, costMs: number, typical = true): void {
     this.last = start;
-    if (this.count++ > 0) this.cost = costMs;
+    if (!typical) return;
+    this.recent.push(costMs);
+    if (this.recent.length > 3) this.recent.shift();
+    this.cost = Math.min(...this.recent);
   }
 }
 
@@ -266,19 +270,24 @@ export class SeedsProgress {
     return s.rate.secondsLeft(this.opts.totalSteps, this.now());
   }
 
-  /** Seconds left for the whole run: the steps still to do over the running seeds' summed rate. */
+  /**
+   * Seconds left for the whole run: the steps still to do (waiting seeds included) over the running
+   * seeds' summed rate; a seed that just started counts at the mean rate of the seeds measured so far.
+   */
   totalSecondsLeft(): number {
     const total = this.opts.totalSteps;
     if (!total) return NaN;
+    const all = [...this.seeds.values()];
+    const known = all.map((s) => s.rate.rate()).filter(Number.isFinite);
+    const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : NaN;
     let left = 0;
     let rate = 0;
-    for (const s of this.seeds.values()) {
+    for (const s of all) {
       if (s.state === "done" || s.state === "failed") continue;
-      left += total - (s.last?.envSteps ?? 0);
+      left += Math.max(0, total - (s.last?.envSteps ?? 0));
       if (s.state === "running") {
         const r = s.rate.rate();
-        if (!Number.isFinite(r)) return NaN;
-        rate += r;
+        rate += Number.isFinite(r) ? r : typical;
       }
     }
     if (left === 0) return 0;
@@ -332,10 +341,9 @@ export class SeedsProgress {
     if (this.mode !== "notebook" && this.mode !== "terminal") return false;
     const t0 = this.now();
     if (!force && !this.throttle.due(t0)) return false;
-    if (this.mode === "terminal") this.drawTerminal();
-    else this.drawNotebook();
+    const typical = this.mode === "terminal" ? (this.drawTerminal(), true) : this.drawNotebook();
     this.draws++;
-    this.throttle.drew(t0, this.now() - t0);
+    this.throttle.drew(t0, this.now() - t0, typical);
     return true;
   }
 
@@ -363,7 +371,9 @@ export class SeedsProgress {
     return `<div style="font-family:monospace;font-size:12px;margin:2px 0">${this.statusLines(all).map((l, i) => `<div>${i === 0 ? `<b>${escapeHtml(l)}</b>` : escapeHtml(l)}</div>`).join("")}</div>`;
   }
 
-  private drawNotebook(): void {
+  /** Send the view; false if it carried plotly.js (not a typical redraw). */
+  private drawNotebook(): boolean {
+    let carried = false;
     const series: Series[] = [...this.seeds.values()]
       .filter((s) => s.xs.length > 0)
       .map((s) => ({ name: `seed ${s.seed}`, x: s.xs, y: s.ys, mode: s.xs.length < 2 ? "lines+markers" : "lines" }));
@@ -379,10 +389,12 @@ export class SeedsProgress {
       });
       withStatus(fig, lines);
       const bundle = figureBundle(fig, { status: lines.join("\n"), liveKey: this.displayId });
-      if (carriesPlotly(bundle)) this.sentPlotly = true;
+      carried = carriesPlotly(bundle);
+      if (carried) this.sentPlotly = true;
       displayBundle(bundle, { displayId: this.displayId, update: this.displayed });
     }
     this.displayed = true;
+    return !carried;
   }
 
   /** Replace the live figure by the per-seed summary (the notebook's own plots follow). */
