@@ -191,7 +191,7 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
     throw new BookError(`nbconvert failed on notebooks/${name}.ipynb (exit ${result.status}):\n${tail}`);
   }
   const executedFile = path.join(executedDir, `${name}.ipynb`);
-  const executed = withoutInternal(readNotebook(executedFile));
+  const executed = numberCells(withoutInternal(readNotebook(executedFile)));
   executed.cells.forEach((cell, i) => {
     for (const o of cell.outputs ?? []) {
       const text = o.output_type === "stream" && o.name === "stderr" ? streamText(o) : "";
@@ -202,6 +202,22 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
   });
   fs.writeFileSync(executedFile, JSON.stringify(executed, null, 1));
   return { executed, seconds };
+}
+
+/**
+ * Execution counts "In [1]:", "In [2]:", ... on the code cells in order, as a notebook run from top to
+ * bottom shows them (tslab does not report them to Jupyter, so nbconvert leaves every cell "In [ ]:").
+ */
+export function numberCells(nb: Notebook): Notebook {
+  let n = 0;
+  const cells = nb.cells.map((cell) => {
+    if (cell.cell_type !== "code") return cell;
+    n++;
+    const count = cell.execution_count ?? n;
+    const outputs = (cell.outputs ?? []).map((o) => (o.output_type === "execute_result" ? { ...o, execution_count: (o as { execution_count?: number | null }).execution_count ?? count } : o));
+    return { ...cell, execution_count: count, outputs };
+  });
+  return { ...nb, cells };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +259,7 @@ function addNav(html: string, chapters: Chapter[], i: number): string {
   return html.replace(/(<body[^>]*>)/, `$1\n${bar}`).replace(/<\/body>/, `${bar}\n</body>`);
 }
 
-function indexPage(chapters: Chapter[]): string {
+export function indexPage(chapters: Chapter[]): string {
   const rows = chapters
     .map((c) => {
       const built = fs.existsSync(path.join(OUT, `${c.name}.html`));
@@ -254,6 +270,7 @@ function indexPage(chapters: Chapter[]): string {
     .join("\n");
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Policy-gradient lab</title>
+${INDEX_MATHJAX}
 <style>
 body { font-family: Helvetica, Arial, sans-serif; max-width: 960px; margin: 40px auto; padding: 0 16px; color: #222; }
 table { border-collapse: collapse; width: 100%; } td, th { padding: 8px 10px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
@@ -270,6 +287,12 @@ ${rows}
 </body></html>
 `;
 }
+
+/** MathJax (the copy next to the pages) for the index, whose chapter summaries hold math such as $\mathcal{J}(\theta)$. */
+export const INDEX_MATHJAX = `<script>
+window.MathJax = { tex: { inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true }, svg: { fontCache: "global" } };
+</script>
+<script id="MathJax-script" src="mathjax/tex-svg-full.js"></script>`;
 
 function copyAssets(): void {
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(OUT, "plotly.min.js"));

@@ -5,6 +5,8 @@ export { actorCritic } from "./actor-critic";
 export type { ActorCriticConfig } from "./actor-critic";
 export { REINFORCE_BASELINES, reinforce } from "./reinforce";
 export type { ReinforceConfig } from "./reinforce";
+export { reinforceEpisodic } from "./reinforce-episodic";
+export type { ReinforceEpisodicOptions, ReinforceEpisodicResult } from "./reinforce-episodic";
 export { ALGORITHMS, algorithm } from "./registry";
 export type { AlgorithmName } from "./registry";
 export { runSeeds } from "./run-seeds";
