@@ -263,11 +263,14 @@ export const LINE_WIDTH = 2.5;
  * Learning curves over seeds: for each method, the pointwise mean with a shaded 95% confidence
  * band (Student's t over seeds).
  */
-export function bandChart(methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[] }[], opts: ChartOptions): Figure {
+export function bandChart(
+  methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[]; color?: string; dash?: Series["dash"] }[],
+  opts: ChartOptions,
+): Figure {
   return lineChart(
     methods.map((m) => {
       const band = confidenceBand(m.curves);
-      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band };
+      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band, color: m.color, dash: m.dash };
     }),
     opts,
   );
