@@ -166,7 +166,7 @@ function axisLayout(label: string, log: boolean | undefined, range: [number, num
 
 /**
  * Ticks of a log axis from the decades its values span: powers of ten (10^k) from three decades
- * up, 1-2-5 from one decade up; below one decade plotly's own linear-looking ticks are fine.
+ * up, 1-2-5 from one decade up; below one decade at most six of plotly's linear-looking ticks.
  */
 export function logTicks(values: Iterable<number | null>): Record<string, unknown> {
   let lo = Infinity;
@@ -181,7 +181,7 @@ export function logTicks(values: Iterable<number | null>): Record<string, unknow
   const decades = Math.log10(hi / lo);
   if (decades >= 3) return { dtick: 1, exponentformat: "power" };
   if (decades >= 1) return { dtick: "D2" };
-  return {};
+  return { nticks: 6 };
 }
 
 /** Set readable ticks on the log axes of a single-plot figure, from the values its traces draw. */

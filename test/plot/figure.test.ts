@@ -87,6 +87,7 @@ describe("house style: legends, bands, log ticks, ranges", () => {
     assert.equal(tick([1, 50]), "D2");
     assert.equal(tick([0.01, 50]), 1);
     assert.equal(tick([2, 3]), undefined);
+    assert.equal((lineChart([{ name: "a", y: [2, 3] }], { ...axes, yLog: true }).layout.yaxis as { nticks?: number }).nticks, 6);
     const ranged = lineChart([{ name: "a", x: [1, 10, 100], y: [1, 2, 3] }], { ...axes, xLog: true, xRange: [1, 1000], yRange: [-100, 0] });
     assert.deepEqual((ranged.layout.xaxis as { range: number[] }).range, [0, 3]);
     assert.deepEqual((ranged.layout.yaxis as { range: number[] }).range, [-100, 0]);
