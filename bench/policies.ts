@@ -4,7 +4,8 @@
  * batched surrogate-loss gradient over 4,096 CartPole steps through TF.js.
  */
 import { make } from "../src/envs/index";
-import { rewardToGo, sampleEpisodes, surrogateGradient } from "../src/estimators/index";
+import { rewardToGo, surrogateGradient } from "../src/estimators/index";
+import { sampleEpisodes } from "../src/rollout/index";
 import { MlpCategorical } from "../src/policies/index";
 import { Rng } from "../src/rng";
 import { initTf } from "../src/tf";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run build:wasm [-- --check]`: assembles src/policies/kernels/mlp.wat (WebAssembly text) with
- * wabt into src/policies/kernels/mlp-wasm.ts, a base64 string that is committed, so installing the
+ * `npm run build:wasm [-- --check]`: assembles src/nn/kernels/mlp.wat (WebAssembly text) with
+ * wabt into src/nn/kernels/mlp-wasm.ts, a base64 string that is committed, so installing the
  * project needs no assembler. `--check` assembles and fails if the committed bytes differ (the test
  * suite runs the same comparison through `assemble`).
  */
@@ -9,8 +9,8 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const WAT = path.join(root, "src/policies/kernels/mlp.wat");
-const OUT = path.join(root, "src/policies/kernels/mlp-wasm.ts");
+const WAT = path.join(root, "src/nn/kernels/mlp.wat");
+const OUT = path.join(root, "src/nn/kernels/mlp-wasm.ts");
 
 /** The module's bytes, assembled from the .wat source. */
 async function assemble() {

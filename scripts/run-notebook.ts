@@ -19,7 +19,33 @@ if (!process.argv[2] || !fs.existsSync(file)) {
   console.error(`usage: node --import tsx scripts/run-notebook.ts NOTEBOOK.ipynb (received ${JSON.stringify(process.argv[2])}: not a file)`);
   process.exit(2);
 }
-const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+
+/** Stop before running anything: the promised result line with ok false and the reason. */
+function refuse(message: string): never {
+  process.stdout.write("\n" + JSON.stringify({ ok: false, error: { cell: "notebook", message }, cells: 0, figures: 0, displays: 0, seconds: 0 }) + "\n");
+  process.exit(1);
+}
+
+function readNotebook(): Notebook {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    refuse(`${file} is not a notebook: it is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const cells = (parsed as { cells?: unknown })?.cells;
+  if (parsed === null || typeof parsed !== "object" || !Array.isArray(cells)) {
+    refuse(`${file} is not a notebook: expected a JSON object with a "cells" list (nbformat 4); found ${parsed === null ? "null" : Array.isArray(parsed) ? "a list" : typeof parsed === "object" ? `keys ${JSON.stringify(Object.keys(parsed as object))}` : typeof parsed}.`);
+  }
+  cells.forEach((c, i) => {
+    const cell = c as { cell_type?: unknown; source?: unknown };
+    if (cell === null || typeof cell !== "object" || typeof cell.cell_type !== "string" || !(typeof cell.source === "string" || Array.isArray(cell.source))) {
+      refuse(`${file} is not a notebook: cell ${i + 1} needs a "cell_type" and a "source" (a string or a list of strings).`);
+    }
+  });
+  return parsed as Notebook;
+}
+const nb = readNotebook();
 // tslab compiles with the notebook's folder as root, exactly as the kernel started there does.
 process.chdir(path.dirname(file));
 

@@ -10,7 +10,9 @@ export { confidenceBand, mean, meanConfidence, standardError, tQuantile975, vari
 export * as plot from "./plot/index";
 export * from "./envs/index";
 export * as exact from "./exact/index";
+export * from "./nn/index";
 export * from "./policies/index";
+export * from "./rollout/index";
 export * from "./estimators/index";
 export * from "./baselines/index";
 export * from "./critics/index";

@@ -20,6 +20,10 @@ require("@tensorflow/tfjs");
 
 export { tf };
 
+// Production mode from the start: without it, the first use of TF.js' cpu backend in Node (e.g. a
+// policy built before initTf) prints an "install tfjs-node" banner, and debug checks slow every op.
+tf.enableProdMode();
+
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 

@@ -1,41 +1,50 @@
 /**
- * Actor-critic with an action-value critic, psi_t = Q(s_t, a_t), the critic trained by one of the
- * lecture's three rules on the episodes just collected: Monte Carlo (R(s, a) - Q(s, a))^2, SARSA
+ * Actor-critic with an action-value critic: psi_t = Q(s_t, a_t) (`qPsi`) or the advantage
+ * Q(s_t, a_t) - V(s_t) with V(s) = sum_a pi(a|s) Q(s, a) (`advantagePsi`), the critic trained by one of
+ * the lecture's three rules on the batch just collected: Monte Carlo (R(s, a) - Q(s, a))^2, SARSA
  * (r + gamma Q(s', a') - Q(s, a))^2 or Q-learning (r + gamma max_a' Q(s', a') - Q(s, a))^2.
+ * Q-learning's critic estimates Q* of the greedy policy, not Q^pi of the actor, so its psi is biased.
  * Tabular environments get a tabular softmax actor and a tabular Q; others an MLP actor and MLP Q.
- * Discrete actions only (Q-learning's max needs them).
+ * Discrete actions only (Q-learning's max and V = sum_a pi Q need them).
+ *
+ * psi_t carries no factor gamma^t (see src/estimators/gradient.ts).
  */
-import { type ActionValueCritic, MlpActionValue, TabularActionValue, trainActionValue } from "../critics/index";
-import type { Episode } from "../envs/record";
-import { surrogateLoss } from "../estimators/gradient";
-import type { Activation } from "../policies/mlp";
+import type { ActionValueCritic } from "../critics/critic";
+import { MlpActionValue } from "../critics/mlp";
+import { TabularActionValue } from "../critics/tabular";
+import { trainActionValue } from "../critics/train";
+import { psiOf } from "../estimators/gradient";
+import { advantagePsi, qPsi } from "../estimators/returns";
+import type { Activation } from "../nn/mlp";
+import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
+import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
-import { tf } from "../tf";
-import {
-  fail,
-  type Callbacks,
-  type TrainResult,
-  type TrainablePolicy,
-  Recorder,
-  checkCriticLoss,
-  guardedStep,
-  intAtLeast,
-  makePolicy,
-  nonNegative,
-  oneOf,
-  positive,
-  setupEnv,
-  standardize,
-  unit,
-} from "./core";
-import { type CollectedEpisode, EpisodeCollector, batchOf } from "./episodes";
+import { initTf, tf } from "../tf";
+import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
+import { StallGuard } from "./episodes";
+import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
+import { type CategoricalTrainable, type TrainablePolicy, makePolicy, setupEnv } from "./setup";
+import { actorLoss, checkCriticLoss, checkDiverged, entropyOf, guardedStep, standardize } from "./update";
+
+/** The built-in psi_t: the library's estimators, by name. */
+export const ACTOR_CRITIC_PSI: Record<"q" | "advantage", PsiEstimator> = { q: qPsi, advantage: advantagePsi };
 
 export interface ActorCriticConfig {
   env?: string;
   envKwargs?: Record<string, unknown>;
+  /** Cut episodes after this many steps (marked truncated); default: the environment's registered limit. */
+  maxEpisodeSteps?: number;
   numEnvs?: number;
   /** How the Q critic learns (default "sarsa"). */
   critic?: "mc" | "sarsa" | "qlearning";
+  /** Always "categorical": the Q actor-critic needs discrete actions (use a2c or reinforce for a Gaussian policy). */
+  policy?: "categorical";
+  /**
+   * psi_t: "q" (Q(s_t, a_t), `qPsi`, the default), "advantage" (Q - V, `advantagePsi`), or any estimator
+   * with the library's signature `(segment) => psi`; the segment holds q (the critic's Q(s_t, a_t)),
+   * values and nextValues (V(s) = sum_a pi(a|s) Q(s, a) of the current and next states).
+   */
+  psi?: "q" | "advantage" | PsiEstimator;
   gamma?: number;
   hiddenSizes?: number[];
   activation?: Activation;
@@ -53,23 +62,33 @@ export interface ActorCriticConfig {
   normalize?: boolean;
   /** Clip the actor gradient's global norm (default 0.5). */
   maxGradNorm?: number;
-  /** Environment steps of complete episodes per update (default 2000). */
+  /** Environment steps per update (default 2000); the update uses the episodes that ended in them. */
   batchSteps?: number;
   totalSteps?: number;
   targetReturn?: number;
   seed?: number;
 }
 
-function resolve(c: ActorCriticConfig) {
+const KEYS = keysOf<ActorCriticConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, numEnvs: true, critic: true, policy: true, psi: true, gamma: true, hiddenSizes: true, activation: true, lr: true, criticLr: true, criticPasses: true, criticSteps: true, normalize: true, maxGradNorm: true, batchSteps: true, totalSteps: true, targetReturn: true, seed: true });
+
+/** The config with every default filled in, checked (unknown keys, types, ranges). */
+export function resolveActorCriticConfig(c: ActorCriticConfig = {}) {
   const A = "actorCritic";
+  checkKeys(A, c, KEYS);
+  if (c.policy !== undefined && c.policy !== "categorical") {
+    throw new RangeError(`actorCritic: config.policy is ${JSON.stringify(c.policy)}, but the Q actor-critic needs discrete actions and trains a categorical policy (its critic takes a max over actions and V = sum_a pi Q); for a Gaussian policy use a2c or reinforce.`);
+  }
   return {
     env: c.env ?? "CartPole-v1",
     envKwargs: c.envKwargs,
+    maxEpisodeSteps: c.maxEpisodeSteps === undefined ? undefined : intAtLeast(A, "maxEpisodeSteps", c.maxEpisodeSteps, 1),
     numEnvs: intAtLeast(A, "numEnvs", c.numEnvs ?? 8, 1),
     critic: oneOf(A, "critic", c.critic ?? "sarsa", ["mc", "sarsa", "qlearning"] as const),
+    policy: "categorical" as const,
+    psi: typeof c.psi === "function" ? c.psi : oneOf(A, "psi", c.psi ?? "q", ["q", "advantage"] as const),
     gamma: unit(A, "gamma", c.gamma ?? 0.99),
-    hiddenSizes: c.hiddenSizes ?? [64, 64],
-    activation: c.activation ?? ("tanh" as Activation),
+    hiddenSizes: sizes(A, "hiddenSizes", c.hiddenSizes ?? [64, 64]),
+    activation: oneOf(A, "activation", c.activation ?? "tanh", ["tanh", "relu", "elu"] as const),
     lr: positive(A, "lr", c.lr ?? 0.003),
     criticLr: c.criticLr === undefined || c.criticLr === "average" ? c.criticLr : positive(A, "criticLr", c.criticLr),
     criticPasses: intAtLeast(A, "criticPasses", c.criticPasses ?? 3, 1),
@@ -78,61 +97,92 @@ function resolve(c: ActorCriticConfig) {
     maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0.5),
     batchSteps: intAtLeast(A, "batchSteps", c.batchSteps ?? 2000, 1),
     totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
-    targetReturn: c.targetReturn,
+    targetReturn: optionalFinite(A, "targetReturn", c.targetReturn),
     seed: intAtLeast(A, "seed", c.seed ?? 0, 0),
   };
 }
 
-/** Collected episodes as Episode objects (observation rows, or state indices for tabular envs). */
-function asEpisodes(episodes: CollectedEpisode[], od: number, tabular: boolean): Episode<number | Float32Array, number>[] {
-  return episodes.map((e) => {
-    const row = (t: number) => (tabular ? e.observations[t] : e.observations.subarray(t * od, (t + 1) * od));
-    const observations = Array.from({ length: e.length }, (_, t) => row(t));
-    observations.push(tabular ? e.finalObservation[0] : e.finalObservation);
-    return { observations, actions: Array.from(e.actions), rewards: Array.from(e.rewards), terminated: e.terminated, truncated: e.truncated, frames: [] };
-  });
+/** Q(s_t, a_t), and V(s) = sum_a pi(a|s) Q(s, a) of the current and next states, into the batch. */
+function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: CategoricalTrainable): void {
+  const nA = critic.nActions;
+  const expected = (observations: Float32Array, n: number) => {
+    const q = critic.qRows(observations, n);
+    const p = policy.probsRows(observations, n);
+    return Float64Array.from({ length: n }, (_, i) => {
+      let v = 0;
+      for (let a = 0; a < nA; a++) v += p[i * nA + a] * q[i * nA + a];
+      return v;
+    });
+  };
+  const q = critic.qRows(batch.observations, batch.rows);
+  batch.q = Float64Array.from({ length: batch.rows }, (_, k) => q[k * nA + batch.actions[k]]);
+  batch.values = expected(batch.observations, batch.rows);
+  batch.nextValues = nextValuesOf(batch, batch.values, expected);
 }
 
 export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { critic: ActionValueCritic<never> }> {
   // ---- setup
-  const c = resolve(config);
-  const setup = setupEnv(c.env, c.envKwargs, c.numEnvs);
-  const policy = makePolicy("actorCritic", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, continuous: false });
+  const c = resolveActorCriticConfig(config);
+  await initTf({ quiet: true });
+  const setup = setupEnv(c.env, c.envKwargs, c.numEnvs, c.maxEpisodeSteps);
+  if (!setup.discrete) {
+    setup.env.close();
+    throw new RangeError(`actorCritic: ${c.env} has continuous actions, and the Q actor-critic needs discrete ones (its critic's max over actions and V = sum_a pi Q); use a2c or reinforce, which train Gaussian policies.`);
+  }
+  const policy = makePolicy("actorCritic", setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, continuous: false }) as CategoricalTrainable;
   const od = setup.env.obsDim;
-  const critic: ActionValueCritic<number | Float32Array> = setup.tabular
-    ? (new TabularActionValue({ nStates: setup.obsSize, nActions: setup.nActions, lr: c.criticLr ?? 0.1 }) as ActionValueCritic<number | Float32Array>)
-    : (new MlpActionValue({ obsSize: od, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, lr: c.criticLr === "average" ? fail("actorCritic", "criticLr", "a positive number for a network critic", "average") : c.criticLr ?? 0.003, seed: c.seed + 1 }) as ActionValueCritic<number | Float32Array>);
-  const optimizer = tf.train.adam(c.lr);
-  const rng = new Rng(c.seed).stream(7);
-  const collector = new EpisodeCollector(setup.env, c.seed);
-  const recorder = new Recorder();
-  let envSteps = 0;
+  let critic: ActionValueCritic<never> & { dispose?: () => void };
   try {
-    for (let iteration = 1; envSteps < c.totalSteps; iteration++) {
-      // ---- collect whole episodes
-      const { episodes, steps } = collector.collect(policy, rng, c.batchSteps, recorder);
-      envSteps += steps;
-      const eps = asEpisodes(episodes, od, setup.tabular);
+    critic = setup.tabular
+      ? (new TabularActionValue({ nStates: setup.obsSize, nActions: setup.nActions, lr: c.criticLr ?? 0.1 }) as unknown as ActionValueCritic<never>)
+      : (new MlpActionValue({ obsSize: od, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, lr: c.criticLr === "average" ? fail("actorCritic", "criticLr", "a positive number for a network critic", "average") : c.criticLr ?? 0.003, seed: c.seed + 1 }) as unknown as ActionValueCritic<never>);
+  } catch (e) {
+    policy.dispose();
+    setup.env.close();
+    throw e;
+  }
+  const optimizer = tf.train.adam(c.lr);
+  const psiFn = typeof c.psi === "function" ? c.psi : ACTOR_CRITIC_PSI[c.psi];
+  const rng = new Rng(c.seed).stream(7);
+  const collector = new Collector(setup.env, { seed: c.seed });
+  const stall = new StallGuard("actorCritic", collector, c.lr);
+  const recorder = new Recorder();
+  try {
+    for (let iteration = 1; collector.steps < c.totalSteps; iteration++) {
+      // ---- collect: batchSteps steps (never past the budget); the episodes that ended in them
+      const batch = collector.episodes(policy, rng, Math.min(c.batchSteps, c.totalSteps - collector.steps), c.gamma);
+      recorder.record(batch);
+      stall.check(batch, iteration);
+      let losses = NO_UPDATE;
+      if (batch.rows > 0) {
+        // ---- train the critic (MC, SARSA or Q-learning), then psi_t from its values
+        let criticLoss = NaN;
+        const fitSteps = setup.tabular ? 1 : c.criticSteps;
+        for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, batch, { method: c.critic, gamma: c.gamma, fitSteps });
+        checkCriticLoss("actorCritic", iteration, criticLoss, "criticLr", c.criticLr);
+        criticValues(batch, critic, policy);
+        const raw = psiOf("actorCritic", batch, psiFn);
+        const psi = c.normalize ? standardize([raw])[0] : raw;
 
-      // ---- train the critic (MC, SARSA or Q-learning), then psi_t = Q(s_t, a_t)
-      let criticLoss = NaN;
-      const fitSteps = setup.tabular ? 1 : c.criticSteps;
-      for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, eps, { method: c.critic, gamma: c.gamma, fitSteps });
-      checkCriticLoss(iteration, criticLoss, "criticLr");
-      const psis = eps.map((e) => Float64Array.from(e.actions, (a, t) => critic.q(e.observations[t], a)));
-
-      // ---- update the actor
-      const batch = batchOf(episodes, c.normalize ? standardize(psis) : psis, od, 1);
-      const step = guardedStep(optimizer, policy.variables(), () => surrogateLoss(policy, batch), { maxGradNorm: c.maxGradNorm, iteration, what: "actor" });
-      policy.markUpdated();
+        // ---- update the actor
+        const step = guardedStep(optimizer, policy.variables(), () => actorLoss(policy, batch, psi, 0), { maxGradNorm: c.maxGradNorm, iteration, what: "actor", algo: "actorCritic", lr: c.lr });
+        policy.markUpdated();
+        checkDiverged("actorCritic", "actor", iteration, policy.maxAbsParam(), "lr", c.lr);
+        losses = { policyLoss: step.loss, criticLoss, entropy: entropyOf(policy, batch), gradNorm: step.gradNorm };
+      }
 
       // ---- log
-      const stats = recorder.finish(iteration, envSteps, { policyLoss: step.loss, criticLoss, entropy: NaN, gradNorm: step.gradNorm }, c.targetReturn);
+      const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
       await callbacks.onIteration?.(stats);
       if (recorder.solvedAtSteps !== null) break;
     }
+  } catch (e) {
+    policy.dispose();
+    critic.dispose?.();
+    throw e;
   } finally {
     optimizer.dispose();
+    setup.env.close();
   }
-  return { ...recorder.result(policy, c), critic: critic as ActionValueCritic<never> };
+  return { ...recorder.result(policy, c), critic };
 }

@@ -1,104 +1,31 @@
 /**
- * Collecting whole episodes from a VectorEnv. Each copy's current episode accumulates step by step;
- * when it ends (terminated or truncated) it is complete and handed out. Episodes still running when
- * a batch is full continue into the next batch, under the updated policy: the price of never idling
- * a copy, and the reason REINFORCE here is "on-policy up to one update" for those episodes.
+ * Algorithms that learn from whole episodes (REINFORCE, the Q actor-critic) take a fixed number of
+ * environment steps per iteration and update on the episodes that ended in them. A policy that stops
+ * ending episodes in an environment without a step limit would leave every iteration empty: after
+ * `STALL_ITERATIONS` such iterations in a row, the run stops with an error that says what to do.
  */
-import type { VectorEnv } from "../envs/vector";
-import type { StepBatch } from "../estimators/gradient";
-import type { Rng } from "../rng";
-import { type Recorder, type TrainablePolicy, sampleActions } from "./core";
+import type { Collector } from "../rollout/collector";
+import type { Batch } from "../rollout/batch";
 
-export interface CollectedEpisode {
-  /** Observation rows s_0 .. s_{T-1} (T x obsWidth). */
-  observations: Float32Array;
-  /** a_0 .. a_{T-1} (T x actionSize). */
-  actions: Float32Array;
-  /** r_1 .. r_T. */
-  rewards: Float64Array;
-  terminated: boolean;
-  truncated: boolean;
-  /** The last observation s_T (for bootstrapping a truncated episode). */
-  finalObservation: Float32Array;
-  length: number;
-}
+export const STALL_ITERATIONS = 5;
 
-export class EpisodeCollector {
-  private readonly obs: number[][];
-  private readonly acts: number[][];
-  private readonly rews: number[][];
-  private readonly actions: Float64Array;
-  private started = false;
-
+export class StallGuard {
+  private empty = 0;
   constructor(
-    private readonly env: VectorEnv,
-    private readonly seed: number,
-  ) {
-    const n = env.numEnvs;
-    this.obs = Array.from({ length: n }, () => []);
-    this.acts = Array.from({ length: n }, () => []);
-    this.rews = Array.from({ length: n }, () => []);
-    this.actions = new Float64Array(n * env.actionDim);
-  }
+    private readonly algo: string,
+    private readonly collector: Collector,
+    private readonly lr: number,
+  ) {}
 
-  /** Step all copies until at least `minSteps` steps of complete episodes are collected. */
-  collect(policy: TrainablePolicy, rng: Rng, minSteps: number, recorder: Recorder): { episodes: CollectedEpisode[]; steps: number } {
-    const env = this.env;
-    if (!this.started) {
-      env.reset({ seed: this.seed });
-      this.started = true;
-    }
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
-    const episodes: CollectedEpisode[] = [];
-    let collected = 0;
-    let steps = 0;
-    while (collected < minSteps) {
-      sampleActions(policy, env.observations, n, rng, this.actions);
-      for (let i = 0; i < n; i++) {
-        const o = this.obs[i];
-        for (let k = 0; k < od; k++) o.push(env.observations[i * od + k]);
-        const a = this.acts[i];
-        for (let k = 0; k < ad; k++) a.push(this.actions[i * ad + k]);
-      }
-      env.step(this.actions);
-      steps += n;
-      recorder.collect(env);
-      for (let i = 0; i < n; i++) {
-        this.rews[i].push(env.rewards[i]);
-        if (env.terminated[i] || env.truncated[i]) {
-          const T = this.rews[i].length;
-          episodes.push({
-            observations: Float32Array.from(this.obs[i]),
-            actions: Float32Array.from(this.acts[i]),
-            rewards: Float64Array.from(this.rews[i]),
-            terminated: env.terminated[i] === 1,
-            truncated: env.terminated[i] !== 1,
-            finalObservation: Float32Array.from(env.finalObservations.subarray(i * od, (i + 1) * od)),
-            length: T,
-          });
-          collected += T;
-          this.obs[i] = [];
-          this.acts[i] = [];
-          this.rews[i] = [];
-        }
-      }
-    }
-    return { episodes, steps };
+  /** Count an iteration's batch; throws after STALL_ITERATIONS empty ones in an environment without a step limit. */
+  check(batch: Batch, iteration: number): void {
+    this.empty = batch.episodeReturns.length === 0 ? this.empty + 1 : 0;
+    const env = this.collector.env;
+    if (this.empty < STALL_ITERATIONS || env.maxEpisodeSteps !== null) return;
+    throw new Error(
+      `${this.algo}: iteration ${iteration}: no episode has ended in the last ${STALL_ITERATIONS} iterations; the longest running episode has ${this.collector.longestRunning()} steps. ` +
+        `The policy may have stopped ending episodes (config.lr is ${this.lr}), and ${env.name} has no step limit. ` +
+        `Set config.maxEpisodeSteps (e.g. 1000) to cut episodes as a time limit does, or use a smaller learning rate.`,
+    );
   }
-}
-
-/** Flatten episodes into one TF.js batch with weights psi (one array per episode). */
-export function batchOf(episodes: CollectedEpisode[], psis: ArrayLike<number>[], obsSize: number, actionSize: number): StepBatch {
-  const T = episodes.reduce((n, e) => n + e.length, 0);
-  const b: StepBatch = { observations: new Float32Array(T * obsSize), obsSize, actions: new Float32Array(T * actionSize), actionSize, weights: new Float32Array(T), count: T };
-  let row = 0;
-  episodes.forEach((e, i) => {
-    b.observations.set(e.observations, row * obsSize);
-    b.actions.set(e.actions, row * actionSize);
-    b.weights.set(psis[i], row);
-    row += e.length;
-  });
-  return b;
 }

@@ -15,8 +15,8 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import { confidenceBand } from "../stats";
 import type { SavedPolicy } from "../policies/policy";
-import type { IterationStats } from "./core";
-import type { AlgorithmName } from "./registry";
+import type { IterationStats } from "./recorder";
+import { type AlgorithmSpec, resolveConfig } from "./registry";
 
 export interface SeedRun {
   seed: number;
@@ -73,7 +73,7 @@ function interpolate(xs: number[], ys: number[], x: number): number {
 }
 
 export async function runSeeds(
-  spec: { algorithm: AlgorithmName; config: Record<string, unknown> } | RunFn,
+  spec: AlgorithmSpec | RunFn,
   seeds: number[],
   options: { workers?: number; metric?: "meanReturn100" | "meanReturn"; points?: number } = {},
 ): Promise<SeedRuns> {
@@ -85,12 +85,20 @@ export async function runSeeds(
   if (typeof spec === "function") {
     for (let i = 0; i < seeds.length; i++) runs[i] = { seed: seeds[i], ...(await spec(seeds[i])) };
   } else {
+    resolveConfig(spec.algorithm, { ...spec.config, seed: seeds[0] }); // a bad config fails here, before any worker starts
+    for (const [key, value] of Object.entries(spec.config)) {
+      if (typeof value === "function") {
+        throw new TypeError(
+          `runSeeds: config.${key} is a function, which cannot be sent to worker threads. Run the seeds in this thread instead: runSeeds((seed) => ${spec.algorithm}({ ...config, seed }), seeds).`,
+        );
+      }
+    }
     const workers = Math.max(1, Math.min(options.workers ?? (os.availableParallelism?.() ?? os.cpus().length), seeds.length));
     let next = 0;
     const lane = async () => {
       while (next < seeds.length) {
         const i = next++;
-        runs[i] = { seed: seeds[i], ...(await runInWorker(spec.algorithm, { ...spec.config, seed: seeds[i] })) };
+        runs[i] = { seed: seeds[i], ...(await runInWorker(spec.algorithm, { ...(spec.config as Record<string, unknown>), seed: seeds[i] })) };
       }
     };
     await Promise.all(Array.from({ length: workers }, lane));

@@ -1,9 +1,10 @@
 /**
  * Baselines b subtracted from the return in psi_t = R - b. None changes the expected gradient
  * (E[grad log rho(tau) b] = 0 for any b that does not depend on the action taken); a good one lowers
- * its variance. Derived in notebook 03.
+ * its variance. Derived in notebook 03. REINFORCE takes its baselines from these functions.
  */
 import { checkGamma } from "../estimators/returns";
+import { type Segment, rowIndex } from "../rollout/batch";
 
 function checkFinite(fn: string, name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`${fn}: ${name} must be a finite number; received ${String(v)}.`);
@@ -22,23 +23,42 @@ export class ConstantBaseline {
 
 /**
  * The lecture's moving average of returns, b <- alpha R(tau) + (1 - alpha) b, updated after each
- * trajectory (reinforcement comparison on bandits).
+ * trajectory (reinforcement comparison on bandits). `initial: "first"` starts it at the first return
+ * it sees (rather than at a number, 0 by default), so that early trajectories are not compared with 0.
  */
 export class MovingAverageBaseline {
   private b: number;
+  private started: boolean;
   readonly alpha: number;
-  constructor(options: { alpha: number; initial?: number }) {
+  constructor(options: { alpha: number; initial?: number | "first" }) {
     checkGamma("MovingAverageBaseline", options?.alpha, "alpha");
     this.alpha = options.alpha;
-    this.b = checkFinite("MovingAverageBaseline", "initial", options.initial ?? 0);
+    this.started = options.initial !== "first";
+    this.b = options.initial === "first" ? 0 : checkFinite("MovingAverageBaseline", "initial", options.initial ?? 0);
   }
   value(): number {
     return this.b;
   }
   update(R: number): number {
     checkFinite("MovingAverageBaseline.update", "R", R);
-    this.b = this.alpha * R + (1 - this.alpha) * this.b;
+    if (!this.started) {
+      this.b = R;
+      this.started = true;
+    } else this.b = this.alpha * R + (1 - this.alpha) * this.b;
     return this.b;
+  }
+  /**
+   * The baseline each return in turn is compared with: b before the return is folded in (after the
+   * first return when it starts at "first"), then updated with it.
+   */
+  sequence(returns: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(returns.length);
+    for (let i = 0; i < returns.length; i++) {
+      if (!this.started) this.update(returns[i]);
+      out[i] = this.b;
+      this.update(returns[i]);
+    }
+    return out;
   }
 }
 
@@ -80,11 +100,37 @@ export function williamsOptimalBaseline(scores: ArrayLike<number>[], returns: Ar
 /**
  * The time-dependent baseline of DeepRM: b_t = mean over rollouts (of the same start) of R_t, the
  * return from step t; rollouts shorter than t count 0 there, as in the reference code.
+ * With a segment: `returns` holds R_t for every row, and the result is b_t for every row, t counted from
+ * each episode's first row; episodes are grouped by `segment.groups` (one group id per row, e.g. the
+ * job set a DeepRM rollout started from) when it is given, else all together.
  */
-export function timeDependentBaseline(rewardToGos: ArrayLike<number>[]): Float64Array {
-  if (!rewardToGos.length) throw new RangeError("timeDependentBaseline: expected at least one rollout; received none.");
-  const T = Math.max(...rewardToGos.map((r) => r.length));
-  const b = new Float64Array(T);
-  for (const r of rewardToGos) for (let t = 0; t < r.length; t++) b[t] += checkFinite("timeDependentBaseline", `R_${t}`, r[t]) / rewardToGos.length;
-  return b;
+export function timeDependentBaseline(rewardToGos: ArrayLike<number>[]): Float64Array;
+export function timeDependentBaseline(returns: ArrayLike<number>, segment: Segment): Float64Array;
+export function timeDependentBaseline(a: ArrayLike<number>[] | ArrayLike<number>, segment?: Segment): Float64Array {
+  if (segment === undefined) {
+    const rewardToGos = a as ArrayLike<number>[];
+    if (!rewardToGos.length) throw new RangeError("timeDependentBaseline: expected at least one rollout; received none.");
+    const T = Math.max(...rewardToGos.map((r) => r.length));
+    const b = new Float64Array(T);
+    for (const r of rewardToGos) for (let t = 0; t < r.length; t++) b[t] += checkFinite("timeDependentBaseline", `R_${t}`, r[t]) / rewardToGos.length;
+    return b;
+  }
+  const returns = a as ArrayLike<number>;
+  if (returns.length !== segment.rewards.length) throw new RangeError(`timeDependentBaseline: ${returns.length} returns for ${segment.rewards.length} rows; expected one per row.`);
+  const { spans } = rowIndex(segment);
+  const groupOf = (start: number) => (segment.groups ? segment.groups[start] : 0);
+  const byGroup = new Map<number, ArrayLike<number>[]>();
+  const rows = spans.map((s) => Float64Array.from({ length: s.length }, (_, t) => returns[s.start + t * s.stride]));
+  spans.forEach((s, e) => {
+    const g = groupOf(s.start);
+    if (!byGroup.has(g)) byGroup.set(g, []);
+    (byGroup.get(g) as ArrayLike<number>[]).push(rows[e]);
+  });
+  const perGroup = new Map([...byGroup].map(([g, rs]) => [g, timeDependentBaseline(rs)]));
+  const out = new Float64Array(returns.length);
+  spans.forEach((s) => {
+    const b = perGroup.get(groupOf(s.start)) as Float64Array;
+    for (let t = 0; t < s.length; t++) out[s.start + t * s.stride] = b[t];
+  });
+  return out;
 }

@@ -7,10 +7,12 @@
  * ```
  *
  * `terminated` means the episode reached a terminal state of the problem (nothing follows it);
- * `truncated` means it was cut off from outside, by the `TimeLimit` wrapper, the only place that
- * sets it. `BaseEnv` implements the lifecycle (seeding, step before reset, step after the end) and
+ * `truncated` means it was cut off from outside by a time limit: the `TimeLimit` wrapper sets it for
+ * single environments, `VectorEnv` for its copies (its `maxEpisodeSteps`); environments themselves
+ * never do. `BaseEnv` implements the lifecycle (seeding, step before reset, step after the end) and
  * the checks of actions, so that concrete environments only write their dynamics.
  */
+import { didYouMean } from "../names";
 import { Rng } from "../rng";
 import { Box, Discrete, type Space } from "./spaces";
 
@@ -34,7 +36,7 @@ export interface StepResult<Obs> {
   reward: number;
   /** A terminal state was reached. */
   terminated: boolean;
-  /** The episode was cut off by a time limit (set only by `TimeLimit`). */
+  /** The episode was cut off by a time limit (`TimeLimit`, or a `VectorEnv`'s step limit). */
   truncated: boolean;
   info: Info;
 }
@@ -52,6 +54,8 @@ export interface Env<Obs = unknown, Act = unknown> {
   readonly actionSpace: Space<Act>;
   reset(args?: ResetArgs): ResetResult<Obs>;
   step(action: Act): StepResult<Obs>;
+  /** Release the environment (idempotent); `reset` and `step` afterwards are errors. */
+  close(): void;
   /** Set by `make`. */
   spec?: EnvSpec;
 }
@@ -67,6 +71,31 @@ function describe(x: unknown): string {
   if (x instanceof Float32Array || x instanceof Float64Array || Array.isArray(x)) return `[${Array.from(x as ArrayLike<unknown>).join(", ")}]`;
   if (typeof x === "number") return String(x);
   return `${String(x)} (${x === null ? "null" : typeof x})`;
+}
+
+/**
+ * Check `reset`'s arguments: only `seed` and `options`, and only the options the environment accepts
+ * (an unknown one is an error naming the closest accepted option, never silently ignored).
+ */
+export function checkResetArgs(name: string, args: unknown, accepted: readonly string[]): { seed?: number; options: Record<string, unknown> } {
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    throw new TypeError(`${name}.reset: expected { seed?, options? }; received ${describe(args)}.`);
+  }
+  for (const key of Object.keys(args)) {
+    if (key !== "seed" && key !== "options") throw new RangeError(`${name}.reset: unknown argument "${key}"${didYouMean(key, ["seed", "options"])}; reset takes { seed?, options? }.`);
+  }
+  const { seed, options } = args as ResetArgs;
+  if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) {
+    throw new TypeError(`${name}.reset: options must be an object; received ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options ?? {})) {
+    if (!accepted.includes(key)) {
+      throw new RangeError(
+        `${name}.reset: unknown option "${key}"${didYouMean(key, accepted)}; ${accepted.length ? `accepted options: ${accepted.join(", ")}` : "it takes no options"}.`,
+      );
+    }
+  }
+  return { seed, options: options ?? {} };
 }
 
 /** Validate a seed as `reset` does; returns it. */
@@ -88,19 +117,20 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
   name: string;
   spec?: EnvSpec;
   protected rng: Rng | null = null;
-  private phase: "new" | "running" | "ended" = "new";
+  /** The names `reset({ options })` accepts (documented by each environment). */
+  readonly resetOptions: readonly string[] = [];
+  private phase: "new" | "running" | "ended" | "closed" = "new";
 
   constructor(name: string) {
     this.name = name;
   }
 
   reset(args: ResetArgs = {}): ResetResult<Obs> {
-    if (args === null || typeof args !== "object") {
-      throw new TypeError(`${this.name}.reset: expected { seed?, options? }; received ${describe(args)}.`);
-    }
-    if (args.seed !== undefined) this.rng = new Rng(checkSeed(args.seed, `${this.name}.reset`));
+    if (this.phase === "closed") throw new Error(`${this.name}.reset() was called after close(): make a new environment.`);
+    const { seed, options } = checkResetArgs(this.name, args, this.resetOptions);
+    if (seed !== undefined) this.rng = new Rng(checkSeed(seed, `${this.name}.reset`));
     else if (!this.rng) this.rng = Rng.fromEntropy();
-    const result = this.resetState(this.rng, args.options ?? {});
+    const result = this.resetState(this.rng, options);
     this.phase = "running";
     return result;
   }
@@ -110,7 +140,9 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
       throw new Error(
         this.phase === "new"
           ? `${this.name}.step() was called before reset(): call reset() to start an episode.`
-          : `${this.name}.step() was called after the episode terminated: call reset() to start a new episode.`,
+          : this.phase === "closed"
+            ? `${this.name}.step() was called after close(): make a new environment.`
+            : `${this.name}.step() was called after the episode terminated: call reset() to start a new episode.`,
       );
     }
     this.checkAction(action);
@@ -119,8 +151,14 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     return result;
   }
 
+  /** Release the environment (idempotent); `reset` and `step` afterwards are errors. */
+  close(): void {
+    this.phase = "closed";
+  }
+
   /** Mark the episode as running (used by `setState`, which places the system anywhere). */
   protected resume(): void {
+    if (this.phase === "closed") throw new Error(`${this.name}.setState() was called after close(): make a new environment.`);
     this.phase = "running";
   }
 

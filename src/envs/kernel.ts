@@ -7,6 +7,9 @@ import type { Rng } from "../rng";
 
 export type KernelAction = { kind: "discrete"; n: number } | { kind: "continuous"; dim: number; low: number; high: number };
 
+/** The observation space: a state index in 0 .. n-1 (one number), or a vector of obsDim numbers. */
+export type KernelObservation = { kind: "discrete"; n: number } | { kind: "box" };
+
 export interface VectorKernel {
   /** Registered id, for messages. */
   readonly name: string;
@@ -14,7 +17,11 @@ export interface VectorKernel {
   readonly stateDim: number;
   /** Length of the observation vector. */
   readonly obsDim: number;
+  /** What an observation is (obsDim is 1 for a discrete one). */
+  readonly observation: KernelObservation;
   readonly action: KernelAction;
+  /** The names of the options `reset` accepts (others are an error). */
+  readonly resetOptions: readonly string[];
   /** Draw a starting state into state[off .. off + stateDim). */
   reset(rng: Rng, state: Float64Array, off: number, options: Record<string, unknown>): void;
   /**

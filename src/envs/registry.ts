@@ -96,11 +96,15 @@ export function make(id: string, kwargs?: Record<string, unknown>): Env {
   return env;
 }
 
-/** N copies of a registered environment stepped together (see `VectorEnv`). */
-export function makeVector(id: string, numEnvs: number, kwargs?: Record<string, unknown>): VectorEnv {
+/**
+ * N copies of a registered environment stepped together (see `VectorEnv`). `options.maxEpisodeSteps`
+ * replaces the registered step limit (null: none).
+ */
+export function makeVector(id: string, numEnvs: number, kwargs?: Record<string, unknown>, options: { maxEpisodeSteps?: number | null } = {}): VectorEnv {
   const r = registration(id);
   if (!r.kernel) throw new Error(`makeVector: "${id}" cannot be vectorised. Vectorisable ids: ${[...REGISTRY.values()].filter((x) => x.kernel).map((x) => x.id).join(", ")}.`);
-  return new VectorEnv(r.kernel(checkKwargs(r, kwargs)), numEnvs, { maxEpisodeSteps: r.maxEpisodeSteps, name: id });
+  const limit = options.maxEpisodeSteps === undefined ? r.maxEpisodeSteps : options.maxEpisodeSteps;
+  return new VectorEnv(r.kernel(checkKwargs(r, kwargs)), numEnvs, { maxEpisodeSteps: limit, name: id });
 }
 
 register({

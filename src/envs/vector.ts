@@ -18,7 +18,7 @@
  * bootstraps from 0.
  */
 import { Rng } from "../rng";
-import { checkSeed } from "./env";
+import { checkResetArgs, checkSeed } from "./env";
 import type { VectorKernel } from "./kernel";
 
 export interface VectorEnvOptions {
@@ -35,6 +35,11 @@ export class VectorEnv {
   readonly actionDim: number;
   readonly maxEpisodeSteps: number | null;
   readonly name: string;
+  /** Observations are state indices in 0 .. nObservations-1 (a discrete observation space), else vectors. */
+  readonly discreteObservations: boolean;
+  /** Number of distinct observations (discrete) or obsDim. */
+  readonly nObservations: number;
+  readonly discreteActions: boolean;
   /** Observations to act on, N x obsDim. */
   readonly observations: Float64Array;
   /** Last observation of the episode that ended at the last step (rows where terminated or truncated). */
@@ -53,6 +58,7 @@ export class VectorEnv {
   private readonly runningLengths: Int32Array;
   private rngs: Rng[] = [];
   private started = false;
+  private closed = false;
   private resetOptions: Record<string, unknown> = {};
 
   constructor(kernel: VectorKernel, numEnvs: number, options: VectorEnvOptions = {}) {
@@ -65,6 +71,9 @@ export class VectorEnv {
     this.numEnvs = numEnvs;
     this.obsDim = kernel.obsDim;
     this.actionDim = kernel.action.kind === "discrete" ? 1 : kernel.action.dim;
+    this.discreteObservations = kernel.observation.kind === "discrete";
+    this.nObservations = kernel.observation.kind === "discrete" ? kernel.observation.n : kernel.obsDim;
+    this.discreteActions = kernel.action.kind === "discrete";
     this.maxEpisodeSteps = limit;
     this.name = options.name ?? kernel.name;
     this.observations = new Float64Array(numEnvs * kernel.obsDim);
@@ -84,13 +93,15 @@ export class VectorEnv {
    * automatic resets that follow. Returns `observations`.
    */
   reset(args: { seed?: number; options?: Record<string, unknown> } = {}): Float64Array {
+    if (this.closed) throw new Error(`${this.name} (vector).reset() was called after close(): make a new environment.`);
+    const { options } = checkResetArgs(`${this.name} (vector)`, args, this.kernel.resetOptions);
     if (args.seed !== undefined) {
       const root = new Rng(checkSeed(args.seed, `${this.name} (vector).reset`));
       this.rngs = root.split(this.numEnvs);
     } else if (this.rngs.length === 0) {
       this.rngs = Rng.fromEntropy().split(this.numEnvs);
     }
-    this.resetOptions = args.options ?? {};
+    this.resetOptions = options;
     for (let i = 0; i < this.numEnvs; i++) this.resetCopy(i, this.resetOptions);
     this.rewards.fill(0);
     this.terminated.fill(0);
@@ -107,11 +118,17 @@ export class VectorEnv {
     this.runningLengths[i] = 0;
   }
 
+  /** Release the copies (idempotent); `reset` and `step` afterwards are errors. */
+  close(): void {
+    this.closed = true;
+  }
+
   /**
    * Step every copy with its action: `actions[i]` for discrete actions, or row i of an N x actionDim
    * array for continuous ones. Fills the public arrays (see the class comment).
    */
   step(actions: ArrayLike<number>): void {
+    if (this.closed) throw new Error(`${this.name} (vector).step() was called after close(): make a new environment.`);
     if (!this.started) throw new Error(`${this.name} (vector).step() was called before reset(): call reset() first.`);
     const n = this.numEnvs;
     const k = this.kernel;

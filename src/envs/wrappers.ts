@@ -1,5 +1,6 @@
 /**
- * `TimeLimit`: the only place that sets `truncated`. After `maxEpisodeSteps` steps of an episode it
+ * `TimeLimit`: what sets `truncated` for a single environment (a `VectorEnv` applies its own step
+ * limit to its copies). After `maxEpisodeSteps` steps of an episode it
  * returns `truncated: true` (also when the same step terminated, as Gymnasium does), and refuses
  * further steps until `reset`. It forwards `getState`, `setState`, `render` and `toTabular` to the
  * environment it wraps.
@@ -22,6 +23,7 @@ export class TimeLimit<E extends Env> implements Env<ObsOf<E>, ActOf<E>> {
   /** Steps taken in the current episode (null before the first reset). */
   elapsedSteps: number | null = null;
   private ended = false;
+  private closed = false;
 
   constructor(env: E, maxEpisodeSteps: number) {
     if (!Number.isSafeInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) {
@@ -49,7 +51,14 @@ export class TimeLimit<E extends Env> implements Env<ObsOf<E>, ActOf<E>> {
     return e;
   }
 
+  /** Close the wrapped environment (idempotent); `reset` and `step` afterwards are errors. */
+  close(): void {
+    this.closed = true;
+    this.env.close();
+  }
+
   reset(args?: ResetArgs): ResetResult<ObsOf<E>> {
+    if (this.closed) throw new Error(`${this.name}.reset() was called after close(): make a new environment.`);
     const result = this.env.reset(args) as ResetResult<ObsOf<E>>;
     this.elapsedSteps = 0;
     this.ended = false;
@@ -57,6 +66,7 @@ export class TimeLimit<E extends Env> implements Env<ObsOf<E>, ActOf<E>> {
   }
 
   step(action: ActOf<E>): StepResult<ObsOf<E>> {
+    if (this.closed) throw new Error(`${this.name}.step() was called after close(): make a new environment.`);
     if (this.elapsedSteps === null) {
       throw new Error(`${this.name}.step() was called before reset(): call reset() to start an episode.`);
     }

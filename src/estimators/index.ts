@@ -1,6 +1,5 @@
-/** The psi_t estimators (pure functions on one trajectory) and the policy-gradient estimator. */
+/** The psi_t estimators (pure functions on a segment of experience, or one trajectory) and the policy-gradient estimator. */
 export { advantagePsi, checkGamma, discountedReturns, gae, nStepAdvantages, nStepReturns, qPsi, rewardToGo, tdErrors, totalReturn } from "./returns";
 export type { ValueArgs } from "./returns";
-export { discountWeighted, estimateGradient, stepBatch, surrogateGradient, surrogateLoss, trajectoryGradient } from "./gradient";
-export type { PsiFn, StepBatch } from "./gradient";
-export { sampleEpisodes } from "./rollout";
+export { discountWeighted, estimateGradient, psiOf, surrogateGradient, surrogateLoss, trajectoryGradient } from "./gradient";
+export type { PsiFn } from "./gradient";

@@ -1,9 +1,12 @@
 /**
  * An animation of SVG frames (e.g. an episode rendered by `env.render()`) with play/pause and a time
- * slider, as plain HTML and JavaScript: it works in JupyterLab (trusted output), classic Notebook,
- * and the exported book, offline. VS Code shows it too (its HTML outputs run scripts).
+ * slider, as plain HTML and JavaScript: it plays in JupyterLab (trusted output), the classic
+ * Notebook, VS Code and the exported book, offline. Where its script does not run (a notebook
+ * opened from disk, whose HTML Jupyter sanitises) it shows the first frame as a picture (an <img>
+ * with a data: URL, which the sanitiser keeps; inline SVG it removes) and a note to re-run the
+ * cell; the controls appear only once the script runs.
  */
-import { displayBundle } from "./display";
+import { NOTE_CLASS, displayBundle, escapeHtml, scriptJson } from "./display";
 
 export interface AnimationOptions {
   title: string;
@@ -27,13 +30,15 @@ export function animationHtml(frames: string[], opts: AnimationOptions): string 
     throw new RangeError(`animation: ${opts.captions.length} captions for ${frames.length} frames; expected one per frame.`);
   }
   const id = `pglab-anim-${process.pid}-${Date.now().toString(36)}-${++animationCount}`;
-  const data = JSON.stringify({ frames, captions: opts.captions ?? null, fps }).replace(/</g, "\\u003c");
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const data = scriptJson({ frames, captions: opts.captions ?? null, fps });
+  const picture = `data:image/svg+xml;base64,${Buffer.from(withSvgNamespace(frames[0]), "utf8").toString("base64")}`;
   return (
     `<div id="${id}" class="pglab-animation" style="font-family:Helvetica,Arial,sans-serif">` +
-    `<div style="font-weight:bold;margin:4px 0">${esc(opts.title)}</div>` +
-    `<div class="frame">${frames[0]}</div>` +
-    `<div style="display:flex;align-items:center;gap:8px;margin-top:4px">` +
+    `<div style="font-weight:bold;margin:4px 0">${escapeHtml(opts.title)}</div>` +
+    `<div class="frame"><img alt="first frame of the animation" src="${picture}"/></div>` +
+    `<div class="${NOTE_CLASS}" style="font-size:13px;color:#555;padding:4px 0">First frame only: the animation's script did not run ` +
+    `(Jupyter runs no scripts in a notebook opened from disk). Re-run the cell to play it.</div>` +
+    `<div class="controls" style="display:none;align-items:center;gap:8px;margin-top:4px">` +
     `<button class="play" type="button" style="min-width:64px">Play</button>` +
     `<input class="slider" type="range" min="0" max="${frames.length - 1}" value="0" step="1" style="flex:1" aria-label="time step"/>` +
     `<span class="label" style="font-family:monospace;min-width:150px"></span></div></div>\n` +
@@ -41,6 +46,8 @@ export function animationHtml(frames: string[], opts: AnimationOptions): string 
     `  var d = ${data};\n` +
     `  var root = document.getElementById(${JSON.stringify(id)}); if (!root) return;\n` +
     `  var frame = root.querySelector(".frame"), slider = root.querySelector(".slider"), label = root.querySelector(".label"), button = root.querySelector(".play");\n` +
+    `  var note = root.querySelector(".${NOTE_CLASS}"); if (note) note.parentNode.removeChild(note);\n` +
+    `  root.querySelector(".controls").style.display = "flex";\n` +
     `  var i = 0, timer = null;\n` +
     `  function draw(k) { i = k; frame.innerHTML = d.frames[k]; slider.value = k; label.textContent = d.captions ? d.captions[k] : ("frame " + (k + 1) + " / " + d.frames.length); }\n` +
     `  function stop() { if (timer) { clearInterval(timer); timer = null; } button.textContent = "Play"; }\n` +
@@ -50,6 +57,11 @@ export function animationHtml(frames: string[], opts: AnimationOptions): string 
     `  draw(0);\n` +
     `})();</script>`
   );
+}
+
+/** An SVG document usable as an image: it needs the SVG namespace. */
+function withSvgNamespace(svg: string): string {
+  return /^\s*<svg\b[^>]*\bxmlns=/.test(svg) ? svg : svg.replace(/^\s*<svg\b/, '<svg xmlns="http://www.w3.org/2000/svg"');
 }
 
 /** Show an animation inline (outside a notebook, prints a one-line summary). */

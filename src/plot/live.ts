@@ -15,7 +15,7 @@
  * `update` is async: after a redraw it yields to the event loop once, so that the kernel can send
  * the new picture while a synchronous training loop is still running.
  */
-import { displayBundle, figureBundle, inNotebook } from "./display";
+import { carriesPlotly, displayBundle, escapeHtml, figureBundle, inNotebook } from "./display";
 import { lineChart } from "./figure";
 
 export interface LiveOptions {
@@ -58,6 +58,8 @@ export class LiveTraining {
   private lastDraw = -Infinity;
   private lastCost = 0;
   private drawn = false;
+  /** Whether the first redraw carried plotly.js: then the last one carries it too (see `draw`). */
+  private sentPlotly = false;
   private last: LivePoint | null = null;
   /** Redraws so far, and the milliseconds they took (to check the throttle's promise). */
   draws = 0;
@@ -124,8 +126,27 @@ export class LiveTraining {
         yLabel: this.opts.yLabel,
         height: 360,
       });
-      const header = `<div style="font-family:monospace;font-size:12px;margin:2px 0">${status}</div>`;
-      displayBundle(figureBundle(fig, { header, status }), { displayId: this.displayId, update: this.drawn });
+      // The status line is part of the figure (an annotation under the title), so that every
+      // renderer shows it: VS Code and JupyterLab's plotly extension draw only the plotly JSON.
+      const layout = fig.layout as { annotations: object[]; margin: { t: number } };
+      layout.margin.t = 84;
+      layout.annotations.push({
+        xref: "paper",
+        yref: "paper",
+        x: 0,
+        y: 1.02,
+        xanchor: "left",
+        yanchor: "bottom",
+        showarrow: false,
+        text: escapeHtml(status),
+        font: { family: "monospace", size: 11, color: "#444" },
+      });
+      // Each redraw replaces the previous output. If the first one carried plotly.js (the live view
+      // is the session's first figure), the last one carries it again, so that the saved notebook
+      // still holds plotly.js for its other figures when it is reopened.
+      const bundle = figureBundle(fig, { status, liveKey: this.displayId, withPlotly: final && this.sentPlotly });
+      if (!this.drawn) this.sentPlotly = carriesPlotly(bundle);
+      displayBundle(bundle, { displayId: this.displayId, update: this.drawn });
       this.drawn = true;
     } else if (process.stderr.isTTY && !process.env.CI) {
       process.stderr.write(`\r${status}\x1b[K${final ? "\n" : ""}`);

@@ -2,8 +2,6 @@
 export { categoricalEntropy, drawIndex, softmaxInto } from "./policy";
 export type { CategoricalPolicy, Policy, SavedPolicy, TfPolicy } from "./policy";
 export { LinearSoftmax, TabularSoftmax } from "./softmax";
-export { ACTIVATIONS, Mlp } from "./mlp";
-export type { Activation, MlpConfig } from "./mlp";
 export { Gaussian, MlpCategorical } from "./networks";
 export type { GaussianConfig, MlpCategoricalConfig } from "./networks";
 export { loadPolicy, policyFromJSON, savePolicy } from "./io";

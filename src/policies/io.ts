@@ -3,6 +3,7 @@
  * config being what built the network, so that `loadPolicy` rebuilds the same policy.
  */
 import * as fs from "fs";
+import { initTf } from "../tf";
 import { Gaussian, type GaussianConfig, MlpCategorical, type MlpCategoricalConfig } from "./networks";
 import type { Policy, SavedPolicy } from "./policy";
 import { LinearSoftmax, TabularSoftmax } from "./softmax";
@@ -33,8 +34,13 @@ export function savePolicy(policy: { toJSON(): SavedPolicy }, file: string): voi
   fs.writeFileSync(file, JSON.stringify(policy.toJSON()) + "\n");
 }
 
-/** Read a policy written by `savePolicy`. */
+/**
+ * Read a policy written by `savePolicy`. It also starts choosing the TF.js backend (as `initTf` does),
+ * so that training it afterwards runs on the same backend, with the same numbers, as any other run;
+ * acting with it does not depend on the backend.
+ */
 export function loadPolicy<P = AnyPolicy>(file: string): P {
+  initTf({ quiet: true }).catch(() => undefined); // an error resurfaces, with its reasons, at the next initTf
   let saved: SavedPolicy;
   try {
     saved = JSON.parse(fs.readFileSync(file, "utf8")) as SavedPolicy;

@@ -16,15 +16,17 @@
  */
 import type { Rng } from "../rng";
 import { tf } from "../tf";
-import { type Activation, Mlp, checkMlpConfig } from "./mlp";
+import { type Activation, Mlp, checkMlpConfig, variableOf } from "../nn/mlp";
 import {
   type CategoricalPolicy,
   type Policy,
   type SavedPolicy,
   type TfPolicy,
   categoricalEntropy,
+  categoricalEntropyTensor,
   categoricalLogProbTensor,
   checkDiscreteAction,
+  checkFiniteObs,
   checkParams,
   drawIndex,
   softmaxInto,
@@ -36,6 +38,7 @@ function checkObs(where: string, obs: ArrayLike<number>, n: number): void {
   if (obs === null || typeof obs !== "object" || obs.length !== n) {
     throw new RangeError(`${where}: observation must have ${n} numbers; received ${obs === null || typeof obs !== "object" ? String(obs) : `${obs.length}`}.`);
   }
+  checkFiniteObs(where, obs, 0, n);
 }
 
 export interface MlpCategoricalConfig {
@@ -95,6 +98,24 @@ export class MlpCategorical implements CategoricalPolicy<ArrayLike<number>>, TfP
     return drawIndex(this.probsInto(observations, row * this.obsSize), this.nActions, rng);
   }
 
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void {
+    for (let i = 0; i < rows; i++) {
+      checkFiniteObs("MlpCategorical.sample", observations, i * this.obsSize, this.obsSize, i);
+      out[i] = drawIndex(this.probsInto(observations, i * this.obsSize), this.nActions, rng);
+    }
+  }
+
+  /** pi(.|s) of observation rows: rows x nActions. */
+  probsRows(observations: ArrayLike<number>, rows: number): Float64Array {
+    const out = new Float64Array(rows * this.nActions);
+    for (let i = 0; i < rows; i++) out.set(this.probsInto(observations, i * this.obsSize), i * this.nActions);
+    return out;
+  }
+
+  maxAbsParam(): number {
+    return this.net.maxAbs();
+  }
+
   logProb(obs: ArrayLike<number>, action: number): number {
     return Math.log(this.probs(obs)[checkDiscreteAction("MlpCategorical.logProb", action, this.nActions)]);
   }
@@ -112,20 +133,13 @@ export class MlpCategorical implements CategoricalPolicy<ArrayLike<number>>, TfP
     return this.net.vars;
   }
 
-  featurize(obs: unknown): ArrayLike<number> {
-    return obs as ArrayLike<number>;
-  }
-
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => categoricalLogProbTensor(this.net.apply(observations), actions, this.nActions));
   }
 
   /** Entropy of pi(.|s) for a batch, in TF.js (for entropy bonuses). */
   entropyTensor(observations: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const logp = tf.logSoftmax(this.net.apply(observations));
-      return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
-    });
+    return tf.tidy(() => categoricalEntropyTensor(this.net.apply(observations)));
   }
 
   markUpdated(): void {
@@ -201,7 +215,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
     this.obsSize = c.inputSize;
     this.actionSize = config.actionSize;
     this.net = new Mlp(c);
-    this.logStd = stateDependentStd ? null : tf.variable(tf.fill([this.actionSize], logStdInit), true);
+    this.logStd = stateDependentStd ? null : variableOf(tf.fill([this.actionSize], logStdInit));
     this.logStdSnapshot = new Float64Array(this.actionSize).fill(logStdInit);
     this.markUpdated();
   }
@@ -221,9 +235,29 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
   }
 
   sample(obs: ArrayLike<number>, rng: Rng): Float64Array {
+    checkObs("Gaussian.sample", obs, this.obsSize);
     const { mean, logStd } = this.distribution(obs);
     for (let i = 0; i < this.actionSize; i++) mean[i] += Math.exp(logStd[i]) * rng.normal();
     return mean;
+  }
+
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void {
+    const d = this.actionSize;
+    for (let i = 0; i < rows; i++) {
+      checkFiniteObs("Gaussian.sample", observations, i * this.obsSize, this.obsSize, i);
+      this.sampleInto(observations, i, rng, out);
+      for (let j = 0; j < d; j++) {
+        if (!Number.isFinite(out[i * d + j])) {
+          throw new RangeError(`Gaussian.sample: the policy produced the action ${out[i * d + j]} (row ${i}, dimension ${j}): its parameters have diverged (largest |parameter| ${this.maxAbsParam().toExponential(2)}); use a smaller learning rate.`);
+        }
+      }
+    }
+  }
+
+  maxAbsParam(): number {
+    let m = this.net.maxAbs();
+    for (const x of this.logStdSnapshot) if (!(Math.abs(x) <= m)) m = Math.abs(x);
+    return m;
   }
 
   /** Sample for row `row` of a flat batch of observations into out[row * actionSize ..] (no checks). */
@@ -256,10 +290,6 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
 
   variables(): tf.Variable[] {
     return this.logStd ? [...this.net.vars, this.logStd] : this.net.vars;
-  }
-
-  featurize(obs: unknown): ArrayLike<number> {
-    return obs as ArrayLike<number>;
   }
 
   /** Mean [N, d] and log sigma ([d] or [N, d]) in TF.js. */
@@ -319,7 +349,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
 
   dispose(): void {
     this.net.dispose();
-    this.logStd?.dispose();
+    if (this.logStd && !this.logStd.isDisposed) this.logStd.dispose();
   }
 }
 

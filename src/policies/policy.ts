@@ -35,17 +35,32 @@ export interface CategoricalPolicy<Obs> extends Policy<Obs, number> {
 }
 
 /**
- * A policy whose log-probabilities can be computed by TF.js, for the surrogate-loss gradient:
- * `variables()` are the trainable parameters (in `getParams` order), `logProbTensor` maps a batch of
- * observations [N, obsDim] and actions ([N] integers, or [N, actDim]) to log pi(a_i|s_i) [N].
+ * A policy the algorithms can train: its log-probabilities and entropy computed by TF.js for the
+ * surrogate loss (`variables()` are the trainable parameters, in `getParams` order; `logProbTensor`
+ * maps a batch of observation rows [N, obsSize] and actions ([N] integers, or [N, actionSize]) to
+ * log pi(a_i|s_i) [N]), and actions sampled for many observation rows at once without TF.js.
  */
 export interface TfPolicy {
   variables(): tf.Variable[];
   logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D;
-  /** Observation as a flat numeric row for the TF.js batch. */
-  featurize(obs: unknown): ArrayLike<number>;
+  /** Entropy of pi(.|s) for a batch of observation rows [N, obsSize], in TF.js. */
+  entropyTensor(observations: tf.Tensor2D): tf.Tensor1D;
+  /** Fill `out` (rows x actionSize) with actions sampled for the observation rows (rows x obsSize). */
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void;
   /** After the variables changed (an optimiser step): refresh plain-TypeScript copies. */
   markUpdated(): void;
+  /** Free the TF.js variables (idempotent). */
+  dispose(): void;
+}
+
+/** Reject an observation row with a non-finite entry, naming its index and value. */
+export function checkFiniteObs(where: string, obs: ArrayLike<number>, off: number, n: number, row?: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = obs[off + i];
+    if (!Number.isFinite(x)) {
+      throw new RangeError(`${where}: observation${row === undefined ? "" : ` of row ${row}`} has ${String(x)} at index ${i}; expected finite numbers (the environment produced a non-finite observation).`);
+    }
+  }
 }
 
 /** A policy's saved form: its kind, the config that built it, and its parameters. */
@@ -103,6 +118,14 @@ export function checkDiscreteAction(where: string, action: unknown, nActions: nu
     throw new RangeError(`${where}: action must be an integer in 0 .. ${nActions - 1}; received ${String(action)}.`);
   }
   return action;
+}
+
+/** Entropy of softmax(logits) per row, for a batch [N, nActions]. */
+export function categoricalEntropyTensor(logits: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
+  });
 }
 
 /** log pi(a|s) for a batch from logits [N, nActions] and action indices [N] (the categorical policies' TF.js path). */

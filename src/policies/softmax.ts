@@ -17,7 +17,9 @@ import {
   type SavedPolicy,
   type TfPolicy,
   categoricalEntropy,
+  categoricalEntropyTensor,
   categoricalLogProbTensor,
+  checkFiniteObs,
   checkDiscreteAction,
   checkParams,
   drawIndex,
@@ -42,6 +44,10 @@ class TfMirror {
   }
   current(): tf.Variable | null {
     return this.v;
+  }
+  dispose(): void {
+    this.v?.dispose();
+    this.v = null;
   }
 }
 
@@ -79,6 +85,28 @@ abstract class ThetaSoftmax {
   markUpdated(): void {
     const v = this.mirror.current();
     if (v) this.theta.set(v.dataSync());
+  }
+
+  /** Logits of a batch of observation rows [N, obsSize], in TF.js. */
+  protected abstract logitsTensor(observations: tf.Tensor2D): tf.Tensor2D;
+
+  logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => categoricalLogProbTensor(this.logitsTensor(observations), actions, this.nActions));
+  }
+
+  entropyTensor(observations: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => categoricalEntropyTensor(this.logitsTensor(observations)));
+  }
+
+  maxAbsParam(): number {
+    let m = 0;
+    for (const x of this.theta) if (!(Math.abs(x) <= m)) m = Math.abs(x);
+    return m;
+  }
+
+  /** The TF.js mirror of theta is freed; theta itself stays usable (the mirror is rebuilt on demand). */
+  dispose(): void {
+    this.mirror.dispose();
   }
 }
 
@@ -138,19 +166,30 @@ export class TabularSoftmax extends ThetaSoftmax implements CategoricalPolicy<nu
     return Array.from({ length: this.nStates }, (_, s) => Array.from(this.theta.subarray(s * this.nActions, (s + 1) * this.nActions)));
   }
 
-  featurize(obs: unknown): ArrayLike<number> {
-    return [this.state(obs as number, "featurize")];
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void {
+    for (let i = 0; i < rows; i++) {
+      const s = observations[i];
+      if (!(Number.isInteger(s) && s >= 0 && s < this.nStates)) this.state(s, "sample"); // throws, naming the value
+      softmaxInto(this.theta, s * this.nActions, this.nActions, this.buf);
+      out[i] = drawIndex(this.buf, this.nActions, rng);
+    }
   }
 
-  logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
+  /** pi(.|s) of observation rows (state indices): rows x nActions. */
+  probsRows(observations: ArrayLike<number>, rows: number): Float64Array {
+    const out = new Float64Array(rows * this.nActions);
+    for (let i = 0; i < rows; i++) out.set(this.probs(observations[i]), i * this.nActions);
+    return out;
+  }
+
+  protected logitsTensor(observations: tf.Tensor2D): tf.Tensor2D {
     const theta = this.mirror.current() ?? this.variables()[0];
     return tf.tidy(() => {
       // one-hot rows times theta, rather than gather, whose gradient the wasm backend lacks
       const states = tf.cast(tf.reshape(observations, [-1]), "int32") as tf.Tensor1D;
       // tf.oneHot needs a depth of at least 2: with one state, every row is theta
       const selector = this.nStates === 1 ? tf.ones([states.shape[0], 1]) : tf.cast(tf.oneHot(states, this.nStates), "float32");
-      const rows = tf.matMul(selector as tf.Tensor2D, theta) as tf.Tensor2D;
-      return categoricalLogProbTensor(rows, actions, this.nActions);
+      return tf.matMul(selector as tf.Tensor2D, theta) as tf.Tensor2D;
     });
   }
 
@@ -181,6 +220,7 @@ export class LinearSoftmax extends ThetaSoftmax implements CategoricalPolicy<Arr
     if (obs === null || typeof obs !== "object" || obs.length !== this.nFeatures) {
       throw new RangeError(`LinearSoftmax.${where}: observation must be ${this.nFeatures} features; received ${obs === null || typeof obs !== "object" ? String(obs) : `${obs.length} values`}.`);
     }
+    checkFiniteObs(`LinearSoftmax.${where}`, obs, 0, this.nFeatures);
     return obs;
   }
 
@@ -221,13 +261,26 @@ export class LinearSoftmax extends ThetaSoftmax implements CategoricalPolicy<Arr
     return g;
   }
 
-  featurize(obs: unknown): ArrayLike<number> {
-    return this.features(obs as ArrayLike<number>, "featurize");
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void {
+    const d = this.nFeatures;
+    for (let i = 0; i < rows; i++) {
+      checkFiniteObs("LinearSoftmax.sample", observations, i * d, d, i);
+      const phi = Array.prototype.slice.call(observations, i * d, (i + 1) * d) as number[];
+      out[i] = drawIndex(this.computeProbs(phi, this.buf), this.nActions, rng);
+    }
   }
 
-  logProbTensor(observations: tf.Tensor2D, actions: tf.Tensor): tf.Tensor1D {
+  /** pi(.|phi) of feature rows: rows x nActions. */
+  probsRows(observations: ArrayLike<number>, rows: number): Float64Array {
+    const out = new Float64Array(rows * this.nActions);
+    const d = this.nFeatures;
+    for (let i = 0; i < rows; i++) out.set(this.probs(Array.prototype.slice.call(observations, i * d, (i + 1) * d) as number[]), i * this.nActions);
+    return out;
+  }
+
+  protected logitsTensor(observations: tf.Tensor2D): tf.Tensor2D {
     const theta = this.mirror.current() ?? this.variables()[0];
-    return tf.tidy(() => categoricalLogProbTensor(tf.matMul(observations, theta), actions, this.nActions));
+    return tf.matMul(observations, theta);
   }
 
   toJSON(): SavedPolicy {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { a2c, actorCritic, reinforce, runSeeds } from "../../src/algorithms/index";
-import { guardedStep } from "../../src/algorithms/core";
+import { guardedStep } from "../../src/algorithms/update";
 import { GridWorld } from "../../src/envs/index";
-import { rewardToGo, sampleEpisodes } from "../../src/estimators/index";
+import { rewardToGo } from "../../src/estimators/index";
+import { sampleEpisodes } from "../../src/rollout/index";
 import * as exact from "../../src/exact/index";
 import { TabularSoftmax } from "../../src/policies/index";
 import { initTf, tf } from "../../src/tf";
@@ -129,7 +130,7 @@ describe("invalid configs are errors naming the field", () => {
     ["unknown baseline", () => reinforce({ baseline: "median" as never }), /config\.baseline must be one of "none", "constant"/],
     ["continuous policy on a discrete env", () => a2c({ env: "CartPole-v1", policy: "gaussian" }), /config\.policy is "gaussian" \(continuous\) but CartPole-v1 has discrete actions/],
     ["unknown env", () => a2c({ env: "Nope-v0" }), /unknown environment id "Nope-v0"/],
-    ["Q critic on continuous actions", () => actorCritic({ env: "Pendulum-v1" }), /config\.policy is "categorical" but Pendulum-v1 has continuous actions/],
+    ["Q critic on continuous actions", () => actorCritic({ env: "Pendulum-v1" }), /actorCritic: Pendulum-v1 has continuous actions, and the Q actor-critic needs discrete ones .*use a2c or reinforce/],
   ];
   for (const [name, run, message] of cases) test(name, async () => assert.rejects(run(), message));
 });

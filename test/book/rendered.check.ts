@@ -2,52 +2,17 @@
  * `npm run book:check`: opens every page of the built book (dist/book, from `npm run book`) in
  * headless Chromium and checks that it works offline: every plotly figure of the notebook was drawn,
  * math was typeset without errors, and no script or stylesheet comes from the network.
- * Chromium: $PGLAB_CHROMIUM, else `chromium`, `chromium-browser` or `google-chrome` on PATH.
+ * Chromium: see ./chromium.ts. test/book/jupyterlab.check.ts checks the executed notebooks as
+ * JupyterLab shows them.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { NOTEBOOK_DIR, ROOT, cellSource, readNotebook } from "../../scripts/notebooks";
+import { findChromium, renderedDom } from "./chromium";
 
 const BOOK = path.join(ROOT, "dist", "book");
-
-function findChromium(): string {
-  const candidates = [process.env.PGLAB_CHROMIUM, "chromium", "chromium-browser", "google-chrome"].filter(Boolean) as string[];
-  for (const c of candidates) if (spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0) return c;
-  throw new Error(`No Chromium found (tried ${candidates.join(", ")}). Install Debian's "chromium" or set PGLAB_CHROMIUM.`);
-}
-
-/** The page's DOM after its scripts ran (virtual time lets MathJax and plotly finish). */
-function renderedDom(chromium: string, file: string): string {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-chromium-"));
-  try {
-    const r = spawnSync(
-      chromium,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--user-data-dir=${profile}`,
-        "--virtual-time-budget=30000",
-        "--dump-dom",
-        `file://${file}`,
-      ],
-      { encoding: "utf8", maxBuffer: 512 * 1024 * 1024, timeout: 120_000 },
-    );
-    assert.equal(r.status, 0, `chromium failed on ${file}: ${r.stderr?.slice(-500)}`);
-    return r.stdout;
-  } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
 
 const manifestFile = path.join(BOOK, "manifest.json");
 if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} not found: build the book first with "npm run book".`);

@@ -92,6 +92,7 @@ test("checkEnv catches a broken environment", () => {
     actionSpace: make("ShortCorridor-v0").actionSpace,
     reset: () => ({ observation: 3, info: {} }),
     step: () => ({ observation: 0, reward: NaN, terminated: true, truncated: false, info: {} }),
+    close: () => undefined,
   };
   assert.throws(() => checkEnv(broken), /reset observation 3 is not in Discrete\(1\)/);
 });

@@ -8,7 +8,9 @@ import { describe, test } from "node:test";
 import { ConstantBaseline, MovingAverageBaseline, batchMeanBaseline, williamsOptimalBaseline } from "../../src/baselines/index";
 import { GridWorld, ShortCorridor, TabularEnv, randomMdp } from "../../src/envs/index";
 import type { Episode } from "../../src/envs/index";
-import { discountWeighted, estimateGradient, qPsi, rewardToGo, sampleEpisodes, tdErrors, totalReturn, trajectoryGradient } from "../../src/estimators/index";
+import { A2C_ADVANTAGES, ACTOR_CRITIC_PSI, REINFORCE_PSI } from "../../src/algorithms/index";
+import { discountWeighted, estimateGradient, rewardToGo, totalReturn, trajectoryGradient } from "../../src/estimators/index";
+import { type Batch, episodesOf, nextValuesOf, sampleBatch, sampleEpisodes } from "../../src/rollout/index";
 import * as exact from "../../src/exact/index";
 import { TabularSoftmax } from "../../src/policies/index";
 import { Rng } from "../../src/rng";
@@ -21,6 +23,8 @@ interface Problem {
   env: TabularEnv;
   theta: number[][];
   policy: TabularSoftmax;
+  /** the batch the algorithms' collector gives (whole episodes end to end) */
+  batch: Batch;
   episodes: Ep[];
   /** an independent batch, for baselines estimated from data */
   pilot: Ep[];
@@ -31,12 +35,14 @@ function problem(name: string, env: TabularEnv, thetaScale: number, m: number, s
   const rng = new Rng(seed);
   const theta = env.transitions.map(() => Array.from({ length: env.nActions }, () => thetaScale * rng.normal()));
   const policy = new TabularSoftmax({ nStates: env.nStates, nActions: env.nActions, theta });
+  const batch = sampleBatch(env, policy, { episodes: m, seed, maxSteps: 400, gamma: env.gamma });
   return {
     name,
     env,
     theta,
     policy,
-    episodes: sampleEpisodes(env, policy, { episodes: m, seed, maxSteps: 400 }),
+    batch,
+    episodes: episodesOf(batch, { observations: true, actions: true }) as Ep[],
     pilot: sampleEpisodes(env, policy, { episodes: m, seed: seed + 1, maxSteps: 400 }),
     exactGrad: exactGradientFlat(env, theta),
   };
@@ -56,15 +62,18 @@ const problems: Problem[] = [
 /** psi_t = gamma^t x_t */
 const weighted = (p: Problem, x: ArrayLike<number>) => discountWeighted(x, p.env.gamma);
 
-describe("R(tau) and reward-to-go against the exact gradient", () => {
+describe("R(tau) and reward-to-go against the exact gradient (the algorithms' batches and estimators)", () => {
   for (const p of problems) {
     test(p.name, () => {
-      const g = p.env.gamma;
-      const total = estimateGradient(p.policy, p.episodes, (ep) => new Float64Array(ep.actions.length).fill(totalReturn(ep.rewards, g)));
-      const togo = estimateGradient(p.policy, p.episodes, (ep) => weighted(p, rewardToGo(ep.rewards, g)));
+      // REINFORCE's built-in psi: the library's totalReturn and rewardToGo, on the collector's batch
+      const total = estimateGradient(p.policy as never, p.batch, REINFORCE_PSI.total);
+      const togo = estimateGradient(p.policy as never, p.batch, discountWeighted(REINFORCE_PSI.rewardToGo(p.batch), p.batch));
       assertUnbiased(total.samples, p.exactGrad, `${p.name}, psi = R(tau)`);
       assertUnbiased(togo.samples, p.exactGrad, `${p.name}, psi = gamma^t R_t`);
       assert.ok(meanAndSe(togo.samples).totalVariance < meanAndSe(total.samples).totalVariance, "reward-to-go has lower variance than R(tau)");
+      // the batch path and the per-episode path give the same samples
+      const perEpisode = estimateGradient(p.policy, p.episodes, (ep) => new Float64Array(ep.actions.length).fill(totalReturn(ep.rewards, p.env.gamma)));
+      perEpisode.samples.forEach((x, i) => x.forEach((v, j) => assert.ok(Math.abs(v - total.samples[i][j]) < 1e-9)));
     });
   }
 
@@ -140,27 +149,32 @@ describe("baselines keep the mean and lower the variance", () => {
   }
 });
 
-describe("critic-based psi", () => {
+describe("critic-based psi (the algorithms' estimators on the collector's batches)", () => {
   for (const p of problems) {
-    test(`${p.name}: exact Q and A are unbiased; the TD error is unbiased with the exact V and biased with a wrong one`, () => {
-      const g = p.env.gamma;
+    test(`${p.name}: exact Q and A are unbiased; the TD error and GAE are unbiased with the exact V and biased with a wrong one`, () => {
       const pi = exact.softmaxPolicy(p.theta);
       const e = exact.evaluate(p.env, pi);
-      const states = (ep: Ep) => ep.observations;
-      const withQ = estimateGradient(p.policy, p.episodes, (ep) => weighted(p, qPsi(states(ep), ep.actions, e.Q)));
-      const withA = estimateGradient(p.policy, p.episodes, (ep) => weighted(p, qPsi(states(ep), ep.actions, e.A)));
-      const td = (V: number[]) => (ep: Ep) => weighted(p, tdErrors({ rewards: ep.rewards, values: states(ep).map((s) => V[s]), gamma: g, terminated: ep.terminated }));
-      const withTd = estimateGradient(p.policy, p.episodes, td(e.V));
-      assertUnbiased(withQ.samples, p.exactGrad, `${p.name}, psi = Q`);
-      assertUnbiased(withA.samples, p.exactGrad, `${p.name}, psi = A`);
-      assertUnbiased(withTd.samples, p.exactGrad, `${p.name}, psi = delta (exact V)`);
+      const b = p.batch;
+      const vOf = (V: number[]) => (obs: Float32Array, n: number) => Float64Array.from({ length: n }, (_, i) => V[obs[i]]);
+      const withCritic = (V: number[]) => {
+        const values = vOf(V)(b.observations, b.rows);
+        return { ...b, values, nextValues: nextValuesOf(b, values, vOf(V)), q: Float64Array.from({ length: b.rows }, (_, k) => e.Q[b.observations[k]][b.actions[k]]), lambda: 0.7 };
+      };
+      const exactCritic = withCritic(e.V);
+      const weighted = (psi: ArrayLike<number>) => discountWeighted(psi, b);
+      const est = (psi: ArrayLike<number>) => estimateGradient(p.policy as never, b, weighted(psi)).samples;
+      // the actor-critic's psi (Q; A = Q - V with V the exact state value) and A2C's (TD error, GAE)
+      assertUnbiased(est(ACTOR_CRITIC_PSI.q(exactCritic)), p.exactGrad, `${p.name}, psi = Q`);
+      assertUnbiased(est(ACTOR_CRITIC_PSI.advantage(exactCritic)), p.exactGrad, `${p.name}, psi = A`);
+      assertUnbiased(est(A2C_ADVANTAGES.td(exactCritic)), p.exactGrad, `${p.name}, psi = delta (exact V)`);
+      assertUnbiased(est(A2C_ADVANTAGES.gae(exactCritic)), p.exactGrad, `${p.name}, psi = GAE(0.7) (exact V)`);
       const wrongV = e.V.map((v, s) => v + (s % 2 === 0 ? 3 : -2));
-      const withWrong = estimateGradient(p.policy, p.episodes, td(wrongV));
+      const withWrong = est(A2C_ADVANTAGES.td(withCritic(wrongV)));
       const expected = expectedTdGradient(p.env, p.theta, wrongV);
-      assertUnbiased(withWrong.samples, expected, `${p.name}, psi = delta (wrong V) around its exact expectation`);
+      assertUnbiased(withWrong, expected, `${p.name}, psi = delta (wrong V) around its exact expectation`);
       const bias = expected.map((x, j) => x - p.exactGrad[j]);
-      const { se } = meanAndSe(withWrong.samples);
-      const worst = Math.max(...bias.map((b, j) => Math.abs(b) / Math.max(se[j], 1e-12)));
+      const { se } = meanAndSe(withWrong);
+      const worst = Math.max(...bias.map((x, j) => Math.abs(x) / Math.max(se[j], 1e-12)));
       assert.ok(worst > 8, `the bias of a wrong critic is measurable: largest |bias| / se = ${worst}`);
     });
   }

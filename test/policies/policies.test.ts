@@ -4,9 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { GridWorld, make } from "../../src/envs/index";
-import { estimateGradient, rewardToGo, sampleEpisodes, surrogateGradient } from "../../src/estimators/index";
-import { Gaussian, LinearSoftmax, Mlp, MlpCategorical, TabularSoftmax, loadPolicy, savePolicy } from "../../src/policies/index";
-import { FUSED_BACKENDS } from "../../src/policies/mlp";
+import { estimateGradient, rewardToGo, surrogateGradient } from "../../src/estimators/index";
+import { sampleEpisodes } from "../../src/rollout/index";
+import { Mlp } from "../../src/nn/index";
+import { Gaussian, LinearSoftmax, MlpCategorical, TabularSoftmax, loadPolicy, savePolicy } from "../../src/policies/index";
+import { FUSED_BACKENDS } from "../../src/nn/mlp";
 import { Rng } from "../../src/rng";
 import { initTf, tf } from "../../src/tf";
 

@@ -81,6 +81,8 @@ export const cartPoleKernel: VectorKernel = {
   name: "CartPole-v1",
   stateDim: 4,
   obsDim: 4,
+  observation: { kind: "box" },
+  resetOptions: ["low", "high"],
   action: { kind: "discrete", n: 2 },
   reset(rng, s, o, options) {
     const [low, high] = resetBounds(options, "CartPole-v1");

@@ -17,7 +17,10 @@ export abstract class KernelEnv<Act> extends BaseEnv<Float32Array, Act> {
     this.kernel = kernel;
     this.state = new Float64Array(kernel.stateDim);
     this.stateLabels = stateLabels;
+    this.resetOptions = kernel.resetOptions;
   }
+
+  override readonly resetOptions: readonly string[];
 
   abstract override readonly observationSpace: Space<Float32Array>;
 

@@ -71,6 +71,8 @@ export function pendulumKernel(g = 10.0): VectorKernel {
     name: "Pendulum-v1",
     stateDim: 2,
     obsDim: 3,
+    observation: { kind: "box" },
+    resetOptions: ["x_init", "y_init"],
     action: { kind: "continuous", dim: 1, low: -MAX_TORQUE, high: MAX_TORQUE },
     reset(rng, s, o, options) {
       const hx = initBound(options, "x_init", Math.PI);

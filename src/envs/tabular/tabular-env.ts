@@ -111,6 +111,8 @@ export class TabularEnv extends BaseEnv<number, number> implements TabularMDP {
       name: this.name,
       stateDim: 1,
       obsDim: 1,
+      observation: { kind: "discrete", n: this.observationSpace.n },
+      resetOptions: [],
       action: { kind: "discrete", n: this.nActions },
       reset: (rng, state, off) => {
         state[off] = rng.categorical(this.initial);

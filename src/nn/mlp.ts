@@ -119,6 +119,13 @@ function layer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: LayerActivat
   return xIsData ? f(w, b) : f(x, w, b);
 }
 
+/** A trainable variable holding `init`'s values; `init` itself is disposed (a variable keeps its own copy). */
+export function variableOf(init: tf.Tensor): tf.Variable {
+  const v = tf.variable(init, true);
+  init.dispose();
+  return v;
+}
+
 export class Mlp {
   readonly config: Required<MlpConfig>;
   readonly sizes: number[];
@@ -149,8 +156,8 @@ export class Mlp {
       this.weights.push(w);
       this.biases.push(new Float64Array(fanOut));
       this.acts.push(new Float64Array(fanOut));
-      this.vars.push(tf.variable(tf.tensor2d(Float32Array.from(w), [fanIn, fanOut]), true));
-      this.vars.push(tf.variable(tf.zeros([fanOut]), true));
+      this.vars.push(variableOf(tf.tensor2d(Float32Array.from(w), [fanIn, fanOut])));
+      this.vars.push(variableOf(tf.zeros([fanOut])));
     }
     this.numParams = this.vars.reduce((n, v) => n + v.size, 0);
     this.wasm = WasmForward.create(this.sizes, c.activation);
@@ -238,6 +245,13 @@ export class Mlp {
     }
   }
 
+  /** The largest |weight| or |bias| (of the snapshot, i.e. the values after the last markUpdated). */
+  maxAbs(): number {
+    let m = 0;
+    for (const a of [...this.weights, ...this.biases]) for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]) <= m)) m = Math.abs(a[i]);
+    return m;
+  }
+
   getParams(): Float64Array {
     const out = new Float64Array(this.numParams);
     let off = 0;
@@ -259,7 +273,8 @@ export class Mlp {
     this.markUpdated();
   }
 
+  /** Free the TF.js variables (idempotent; the network cannot be trained or changed afterwards). */
   dispose(): void {
-    for (const v of this.vars) v.dispose();
+    for (const v of this.vars) if (!v.isDisposed) v.dispose();
   }
 }

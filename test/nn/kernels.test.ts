@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { Mlp, MlpCategorical } from "../../src/policies/index";
-import { WasmForward, defaultKernel } from "../../src/policies/kernels/forward";
+import { Mlp } from "../../src/nn/index";
+import { MlpCategorical } from "../../src/policies/index";
+import { WasmForward, defaultKernel } from "../../src/nn/kernels/forward";
 import { Rng } from "../../src/rng";
 import { initTf } from "../../src/tf";
 

@@ -1,0 +1,281 @@
+/**
+ * Collecting experience: the one rollout path of the library. A `Collector` steps N copies of an
+ * environment together (a `VectorEnv`, or any single `Env` through `vectorize`) with a policy and
+ * returns `Batch`es (src/rollout/batch.ts):
+ *
+ * - `segment(policy, rng, steps)`: `steps` steps from every copy, rows time-major (A2C's n-step
+ *   segments); episodes start and end anywhere inside, and the copies' next observations are kept for
+ *   bootstrapping.
+ * - `episodes(policy, rng, steps)`: about `steps` environment steps (a multiple of N); the batch holds
+ *   the episodes that ended during them, whole and end to end (copies = 1, divisor = their number),
+ *   REINFORCE's batches. An episode still running when the steps are done continues at the next call
+ *   under the updated policy: the price of never idling a copy, and why REINFORCE here is "on-policy
+ *   up to one update" for those episodes. A call in which no episode ends gives an empty batch.
+ * - `count(policy, rng, episodes)`: exactly that many whole episodes (notebooks' `sampleEpisodes`).
+ *
+ * Policies act through `sampleRows` (the library's policies: one call for all copies, no per-step
+ * allocation) or, for any object with `sample(observation, rng)`, one observation at a time.
+ */
+import type { Env } from "../envs/env";
+import { Discrete } from "../envs/spaces";
+import type { VectorEnv } from "../envs/vector";
+import type { Rng } from "../rng";
+import { type Batch, emptyBatch } from "./batch";
+
+/** What the collector needs of a vector of environments (`VectorEnv` has it; `vectorize` adapts an `Env`). */
+export type VectorLike = Pick<
+  VectorEnv,
+  "name" | "numEnvs" | "obsDim" | "actionDim" | "maxEpisodeSteps" | "observations" | "finalObservations" | "rewards" | "terminated" | "truncated" | "episodeReturns" | "episodeLengths" | "reset" | "step" | "close"
+> & {
+  /** Observations are state indices (a discrete observation space). */
+  readonly discreteObservations: boolean;
+  readonly discreteActions: boolean;
+};
+
+/** Acts for many observation rows at once. */
+export interface RowSampler {
+  /** Fill `out` (rows x actionDim) with actions sampled for the observation rows. */
+  sampleRows(observations: ArrayLike<number>, rows: number, rng: Rng, out: Float64Array): void;
+}
+
+/** A policy as the collector uses it: a `RowSampler`, or anything with `sample(observation, rng)`. */
+export type Actor = RowSampler | { sample(observation: never, rng: Rng): unknown };
+
+function rowSampler(actor: Actor, env: VectorLike): RowSampler {
+  if (typeof (actor as RowSampler).sampleRows === "function") return actor as RowSampler;
+  if (typeof (actor as { sample?: unknown }).sample !== "function") {
+    throw new TypeError(`${env.name}: the policy must have sample(observation, rng) or sampleRows(...); received ${String(actor)}.`);
+  }
+  const sample = (actor as { sample(o: unknown, rng: Rng): unknown }).sample.bind(actor);
+  const od = env.obsDim;
+  const ad = env.actionDim;
+  return {
+    sampleRows(observations, rows, rng, out) {
+      for (let i = 0; i < rows; i++) {
+        const obs = env.discreteObservations ? observations[i * od] : Float32Array.from({ length: od }, (_, k) => observations[i * od + k]);
+        const a = sample(obs, rng);
+        if (typeof a === "number") out[i * ad] = a;
+        else out.set(a as ArrayLike<number>, i * ad);
+      }
+    },
+  };
+}
+
+export class Collector {
+  readonly env: VectorLike;
+  /** Environment steps taken (summed over copies). */
+  steps = 0;
+  private readonly seed: number | undefined;
+  private started = false;
+  private readonly actions: Float64Array;
+  // in-progress episodes, per copy (episodes mode)
+  private readonly obs: number[][];
+  private readonly acts: number[][];
+  private readonly rews: number[][];
+
+  /** `seed` seeds the environment's first reset (copy i draws from Rng(seed, [i])); without it the env's stream continues. */
+  constructor(env: VectorLike, options: { seed?: number } = {}) {
+    this.env = env;
+    this.seed = options.seed;
+    this.actions = new Float64Array(env.numEnvs * env.actionDim);
+    this.obs = Array.from({ length: env.numEnvs }, () => []);
+    this.acts = Array.from({ length: env.numEnvs }, () => []);
+    this.rews = Array.from({ length: env.numEnvs }, () => []);
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.env.reset(this.seed === undefined ? {} : { seed: this.seed });
+    this.started = true;
+  }
+
+  /** The longest episode still running, in steps (episodes mode). */
+  longestRunning(): number {
+    return Math.max(0, ...this.rews.map((r) => r.length));
+  }
+
+  /** `steps` steps of every copy, as one time-major segment (copies = N, divisor = its rows). */
+  segment(policy: Actor, rng: Rng, steps: number, gamma = 1): Batch {
+    if (!Number.isSafeInteger(steps) || steps < 1) throw new RangeError(`Collector.segment: steps must be an integer >= 1; received ${String(steps)}.`);
+    this.start();
+    const env = this.env;
+    const sampler = rowSampler(policy, env);
+    const n = env.numEnvs;
+    const od = env.obsDim;
+    const ad = env.actionDim;
+    const b = emptyBatch(steps * n, n, od, ad, steps * n);
+    b.gamma = gamma;
+    const ends: number[] = [];
+    const finals: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const row = t * n;
+      b.observations.set(env.observations.subarray(0, n * od), row * od);
+      sampler.sampleRows(env.observations, n, rng, this.actions);
+      b.actions.set(this.actions, row * ad);
+      env.step(this.actions);
+      for (let i = 0; i < n; i++) {
+        const k = row + i;
+        b.rewards[k] = env.rewards[i];
+        b.terminated[k] = env.terminated[i];
+        b.truncated[k] = env.truncated[i];
+        if (env.terminated[i] || env.truncated[i]) {
+          ends.push(k);
+          for (let j = 0; j < od; j++) finals.push(env.finalObservations[i * od + j]);
+          b.episodeReturns.push(env.episodeReturns[i]);
+          b.episodeLengths.push(env.episodeLengths[i]);
+        }
+      }
+    }
+    this.steps += steps * n;
+    b.lastObservations.set(env.observations.subarray(0, n * od));
+    return { ...b, ends: Int32Array.from(ends), finalObservations: Float32Array.from(finals) };
+  }
+
+  /**
+   * About `steps` environment steps (rounded up to a multiple of N); the episodes that ended during
+   * them, whole, end to end (copies = 1, divisor = the number of episodes; empty if none ended).
+   */
+  episodes(policy: Actor, rng: Rng, steps: number, gamma = 1): Batch {
+    if (!Number.isSafeInteger(steps) || steps < 1) throw new RangeError(`Collector.episodes: steps must be an integer >= 1; received ${String(steps)}.`);
+    const perCopy = Math.ceil(steps / this.env.numEnvs);
+    return this.run(policy, rng, gamma, (done, t) => t >= perCopy);
+  }
+
+  /** Exactly `count` whole episodes, in the order they ended. */
+  count(policy: Actor, rng: Rng, count: number, gamma = 1): Batch {
+    if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`Collector.count: episodes must be an integer >= 1; received ${String(count)}.`);
+    return this.run(policy, rng, gamma, (done) => done >= count, count);
+  }
+
+  private run(policy: Actor, rng: Rng, gamma: number, enough: (episodes: number, steps: number) => boolean, limit = Infinity): Batch {
+    this.start();
+    const env = this.env;
+    const sampler = rowSampler(policy, env);
+    const n = env.numEnvs;
+    const od = env.obsDim;
+    const ad = env.actionDim;
+    const done: { obs: number[]; acts: number[]; rews: number[]; terminated: boolean; final: Float64Array; ret: number; len: number }[] = [];
+    let t = 0;
+    while (!enough(done.length, t)) {
+      sampler.sampleRows(env.observations, n, rng, this.actions);
+      for (let i = 0; i < n; i++) {
+        const o = this.obs[i];
+        for (let k = 0; k < od; k++) o.push(env.observations[i * od + k]);
+        const a = this.acts[i];
+        for (let k = 0; k < ad; k++) a.push(this.actions[i * ad + k]);
+      }
+      env.step(this.actions);
+      t++;
+      this.steps += n;
+      for (let i = 0; i < n; i++) {
+        this.rews[i].push(env.rewards[i]);
+        if ((env.terminated[i] || env.truncated[i]) && done.length < limit) {
+          done.push({
+            obs: this.obs[i],
+            acts: this.acts[i],
+            rews: this.rews[i],
+            terminated: env.terminated[i] === 1,
+            final: env.finalObservations.slice(i * od, (i + 1) * od),
+            ret: env.episodeReturns[i],
+            len: env.episodeLengths[i],
+          });
+          this.obs[i] = [];
+          this.acts[i] = [];
+          this.rews[i] = [];
+        }
+      }
+    }
+    const rows = done.reduce((s, e) => s + e.rews.length, 0);
+    const b = emptyBatch(rows, 1, od, ad, done.length);
+    b.gamma = gamma;
+    const ends = new Int32Array(done.length);
+    const finals = new Float32Array(done.length * od);
+    let row = 0;
+    done.forEach((e, j) => {
+      b.observations.set(e.obs, row * od);
+      b.actions.set(e.acts, row * ad);
+      b.rewards.set(e.rews, row);
+      row += e.rews.length;
+      ends[j] = row - 1;
+      if (e.terminated) b.terminated[row - 1] = 1;
+      else b.truncated[row - 1] = 1;
+      finals.set(e.final, j * od);
+      b.episodeReturns.push(e.ret);
+      b.episodeLengths.push(e.len);
+    });
+    return { ...b, ends, finalObservations: finals };
+  }
+}
+
+/**
+ * Any `Env` as a vector of one copy with `VectorEnv`'s conventions (same-step reset, the final
+ * observation kept), so that the collector serves single environments too. `maxEpisodeSteps` cuts
+ * episodes there (marked truncated, as a time limit does). Observations must be numbers (a discrete
+ * space) or numeric arrays (a box); actions likewise.
+ */
+export function vectorize<Obs, Act>(env: Env<Obs, Act>, options: { maxEpisodeSteps?: number; name?: string } = {}): VectorLike {
+  const name = options.name ?? (env as { name?: string }).name ?? env.spec?.id ?? "env";
+  const limit = options.maxEpisodeSteps ?? null;
+  if (limit !== null && (!Number.isSafeInteger(limit) || limit < 1)) throw new RangeError(`vectorize: maxEpisodeSteps must be an integer >= 1; received ${String(limit)}.`);
+  const discreteObservations = env.observationSpace instanceof Discrete;
+  const discreteActions = env.actionSpace instanceof Discrete;
+  const sizeOf = (space: unknown, what: string): number => {
+    if (space instanceof Discrete) return 1;
+    const size = (space as { size?: number }).size;
+    if (typeof size !== "number") throw new TypeError(`vectorize: ${name}'s ${what} space must be Discrete or Box; received ${String(space)}.`);
+    return size;
+  };
+  const obsDim = sizeOf(env.observationSpace, "observation");
+  const actionDim = sizeOf(env.actionSpace, "action");
+  const observations = new Float64Array(obsDim);
+  const finalObservations = new Float64Array(obsDim);
+  const write = (out: Float64Array, obs: unknown) => {
+    if (typeof obs === "number") out[0] = obs;
+    else out.set(obs as ArrayLike<number>);
+  };
+  let length = 0;
+  let total = 0;
+  const v = {
+    name,
+    numEnvs: 1,
+    obsDim,
+    actionDim,
+    maxEpisodeSteps: limit,
+    discreteObservations,
+    discreteActions,
+    observations,
+    finalObservations,
+    rewards: new Float64Array(1),
+    terminated: new Uint8Array(1),
+    truncated: new Uint8Array(1),
+    episodeReturns: new Float64Array(1),
+    episodeLengths: new Int32Array(1),
+    reset(args: { seed?: number; options?: Record<string, unknown> } = {}): Float64Array {
+      write(observations, env.reset(args).observation);
+      length = 0;
+      total = 0;
+      return observations;
+    },
+    step(actions: ArrayLike<number>): void {
+      const action = (discreteActions ? actions[0] : Float64Array.from({ length: actionDim }, (_, k) => actions[k])) as unknown as Act;
+      const r = env.step(action);
+      length++;
+      total += r.reward;
+      const cut = limit !== null && length >= limit;
+      v.rewards[0] = r.reward;
+      v.terminated[0] = r.terminated ? 1 : 0;
+      v.truncated[0] = r.truncated || (cut && !r.terminated) ? 1 : 0;
+      if (r.terminated || r.truncated || cut) {
+        write(finalObservations, r.observation);
+        v.episodeReturns[0] = total;
+        v.episodeLengths[0] = length;
+        v.reset();
+      } else write(observations, r.observation);
+    },
+    /** Closes the environment (if it has close()). */
+    close(): void {
+      (env as { close?: () => void }).close?.();
+    },
+  };
+  return v as unknown as VectorLike;
+}
