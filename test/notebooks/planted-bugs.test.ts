@@ -46,22 +46,22 @@ const BUGS: Bug[] = [
   {
     name: "off-by-one: totalReturn skips the first reward",
     file: "estimators/returns.ts",
-    from: "for (let t = rewards.length - 1; t >= 0; t--) g = rewards[t] + gamma * g;",
-    to: "for (let t = rewards.length - 1; t > 0; t--) g = rewards[t] + gamma * g;",
+    from: "for (let t = a.length - 1; t >= 0; t--) g = a[t] + gamma * g;",
+    to: "for (let t = a.length - 1; t > 0; t--) g = a[t] + gamma * g;",
     caughtBy: [{ notebook: "01-policy-search", message: /the mean sampled return is more than 4 standard errors from the exact J/ }],
   },
   {
     name: "missing discount: totalReturn ignores gamma",
     file: "estimators/returns.ts",
-    from: "for (let t = rewards.length - 1; t >= 0; t--) g = rewards[t] + gamma * g;",
-    to: "for (let t = rewards.length - 1; t >= 0; t--) g = rewards[t] + g;",
+    from: "for (let t = a.length - 1; t >= 0; t--) g = a[t] + gamma * g;",
+    to: "for (let t = a.length - 1; t >= 0; t--) g = a[t] + g;",
     caughtBy: [{ notebook: "03-baselines", message: /bias check failed for row\(s\) 1, 2, 3, 4\b/ }],
   },
   {
     name: "off-by-one: the reward-to-go R_t starts one reward late",
     file: "estimators/returns.ts",
-    from: "for (let t = rewards.length - 1; t >= 0; t--) out[t] = g = rewards[t] + gamma * g;",
-    to: "for (let t = rewards.length - 1; t >= 0; t--) { out[t] = g; g = rewards[t] + gamma * g; }",
+    from: "for (let t = a.length - 1; t >= 0; t--) out[t] = g = a[t] + gamma * g;",
+    to: "for (let t = a.length - 1; t >= 0; t--) { out[t] = g; g = a[t] + gamma * g; }",
     caughtBy: [
       { notebook: "01-policy-search", message: /rewardToGo differs from the definition/ },
       { notebook: "03-baselines", message: /bias check failed for row\(s\) 5, 6\b/ },
