@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FIGURE_CLASS, PLOTLY_LOADER_ATTR } from "../src/plot/display";
+import { isQuick } from "../src/config";
 import {
   LATE_ERROR_MARKS,
   NOTEBOOK_DIR,
@@ -45,6 +46,8 @@ export interface Chapter {
   title: string;
   summary: string;
   seconds: number | null;
+  /** Built with PG_QUICK=1 (small budgets): its run time and results are not the full notebook's. */
+  quick?: boolean;
   figures: number | null;
 }
 
@@ -264,7 +267,7 @@ export function indexPage(chapters: Chapter[]): string {
     .map((c) => {
       const built = fs.existsSync(path.join(OUT, `${c.name}.html`));
       const title = built ? `<a href="${c.name}.html">${escapeHtml(c.title)}</a>` : `${escapeHtml(c.title)} <em>(not built)</em>`;
-      const time = c.seconds === null ? "&ndash;" : `${c.seconds.toFixed(1)} s`;
+      const time = c.seconds === null ? "&ndash;" : `${c.seconds.toFixed(1)} s${c.quick ? " (quick mode)" : ""}`;
       return `<tr><td>${title}</td><td>${escapeHtml(c.summary)}</td><td class="t">${time}</td></tr>`;
     })
     .join("\n");
@@ -325,13 +328,14 @@ function main(argv: string[]): void {
   const chapters: Chapter[] = available.map((name) => {
     const { title, summary } = describeNotebook(readNotebook(path.join(NOTEBOOK_DIR, `${name}.ipynb`)), name);
     const old = previous.get(name);
-    return { name, title, summary, seconds: old?.seconds ?? null, figures: old?.figures ?? null };
+    return { name, title, summary, seconds: old?.seconds ?? null, figures: old?.figures ?? null, quick: old?.quick };
   });
   for (const name of selected) {
     process.stdout.write(`${name}: executing ... `);
     const { executed, seconds } = execute(nbconvert, name);
     const chapter = chapters.find((c) => c.name === name)!;
     chapter.seconds = seconds;
+    chapter.quick = isQuick();
     chapter.figures = countFigures(executed);
     console.log(`${seconds.toFixed(1)} s, ${chapter.figures} figure(s)`);
   }

@@ -27,4 +27,6 @@ test("the index page typesets the math of chapter summaries with the local MathJ
   assert.match(html, /<script id="MathJax-script" src="mathjax\/tex-svg-full\.js"><\/script>/);
   assert.match(html, /inlineMath: \[\["\$", "\$"\]/);
   assert.ok(html.includes("Define $\\mathcal{J}(\\theta)$ exactly."), "the TeX reaches the page intact");
+  assert.match(html, /1\.5 s<\/td>/);
+  assert.match(indexPage([{ name: "01-x", title: "t", summary: "s", seconds: 2, figures: 1, quick: true }]), /2\.0 s \(quick mode\)<\/td>/);
 });
