@@ -111,7 +111,14 @@ const BUGS: Bug[] = [
   },
 ];
 
-const COMPILER_OPTIONS: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
+/** The library build's own compiler options (tsconfig.lib.json), so that a transpiled file equals the built one, source map comment included. */
+function libCompilerOptions(): ts.CompilerOptions {
+  const configPath = path.join(root, "tsconfig.lib.json");
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
+  return ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath).options;
+}
+const COMPILER_OPTIONS = libCompilerOptions();
 const transpile = (source: string, file: string) => ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: file }).outputText;
 
 /** A copy of the project (library, compiled library, scripts, notebooks) sharing node_modules. */
