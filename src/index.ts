@@ -18,3 +18,4 @@ export * from "./baselines/index";
 export * from "./critics/index";
 export * from "./algorithms/index";
 export * as deeprm from "./deeprm/index";
+export * as grading from "./grading/index";

@@ -1,0 +1,330 @@
+/**
+ * The graded exercises: for each, the function a student writes (its name is the check's name), its
+ * point value, the inputs it is checked on (a few fixed ones a human can follow, then seeded random
+ * ones), the reference answer from the library, and the typical mistakes a failure is compared with,
+ * so that a verdict can name the symptom ("each reward discounted by its own step", "lambda and gamma
+ * swapped") rather than only say "wrong".
+ *
+ * Adding an exercise: add an entry here, mark the solution in a notebook (`// BEGIN SOLUTION` ...
+ * `// END SOLUTION`) and call `pg.grading.check.NAME(NAME)` in a cell after it (README, "For teachers").
+ */
+import { Rng } from "../rng";
+import { standardError } from "../stats";
+import { gae, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
+import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Args = any[];
+
+export interface Mistake {
+  /** The symptom, as the verdict names it. */
+  symptom: string;
+  /** What the function returns with this mistake (compared with what the student's returned). */
+  wrong: (...args: Args) => unknown;
+}
+
+export interface Exercise {
+  /** The function the student writes; also the check's name: `pg.grading.check[name]`. */
+  name: string;
+  /** The call, typed, as the student version shows it. */
+  signature: string;
+  /** One line: what the function computes. */
+  task: string;
+  points: number;
+  /** Names of the arguments, for printing an input. */
+  args: string[];
+  /** Argument lists: a few fixed inputs, then random ones drawn from `seed`. */
+  cases: (seed: number) => Args[];
+  reference: (...args: Args) => unknown;
+  /** Relative tolerance (of max(1, |expected|)). */
+  tolerance: number;
+  mistakes: Mistake[];
+  /** Said when a failure matches none of the mistakes. */
+  hint: string;
+}
+
+const RANDOM_CASES = 12;
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+const randomRewards = (rng: Rng, n: number) => Array.from({ length: n }, () => round(rng.normal(0, 2)));
+const randomCases = (seed: number, make: (rng: Rng, i: number) => Args): Args[] => {
+  const rng = new Rng(seed);
+  return Array.from({ length: RANDOM_CASES }, (_, i) => make(rng.stream(i), i));
+};
+const gammaOf = (rng: Rng) => [0.5, 0.9, 0.99, 0.7][rng.integer(0, 4)];
+const arr = (x: ArrayLike<number>) => Array.from(x);
+const softmax = (logits: number[]) => {
+  const m = Math.max(...logits);
+  const e = logits.map((x) => Math.exp(x - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / z);
+};
+const discounted = (rewards: number[], gamma: number) => rewards.reduce((acc, r, t) => acc + gamma ** t * r, 0);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** sum_t w_t * scores[t] */
+const weightedScores = (scores: number[][], w: ArrayLike<number>) => scores[0].map((_, k) => scores.reduce((acc, g, t) => acc + g[k] * w[t], 0));
+const randomScores = (rng: Rng, T: number, k: number) => Array.from({ length: T }, () => Array.from({ length: k }, () => round(rng.normal(), 3)));
+
+export const EXERCISES: Record<string, Exercise> = {};
+function define(e: Exercise): void {
+  EXERCISES[e.name] = e;
+}
+
+// ---- 00-setup: the notation (equation 3) and the standard error behind every check
+define({
+  name: "discountedReturn",
+  signature: "discountedReturn(rewards: number[], gamma: number): number",
+  task: "the discounted return R(tau) = sum_t gamma^t r_{t+1} of one episode (rewards[t] is r_{t+1})",
+  points: 2,
+  args: ["rewards", "gamma"],
+  cases: (seed) => [[[1, 1, 1], 0.9], [[0, 0, 10], 0.5], [[], 0.9], [[5], 0.99], ...randomCases(seed, (r) => [randomRewards(r, r.integer(1, 15)), gammaOf(r)])],
+  reference: (rewards: number[], gamma: number) => totalReturn(rewards, gamma),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the discount starts one step late: the first reward is multiplied by gamma instead of gamma^0 = 1", wrong: (r: number[], g: number) => g * discounted(r, g) },
+    { symptom: "gamma is ignored: the rewards are summed without discounting", wrong: (r: number[]) => r.reduce((a, b) => a + b, 0) },
+    { symptom: "the discounts are reversed: the last reward gets gamma^0 and the first gamma^(T-1)", wrong: (r: number[], g: number) => discounted(r.slice().reverse(), g) },
+  ],
+  hint: "R(tau) = r_1 + gamma r_2 + gamma^2 r_3 + ...: rewards[0] is not discounted; an empty episode has return 0.",
+});
+
+define({
+  name: "standardError",
+  signature: "standardError(xs: number[]): number",
+  task: "the standard error of the mean of xs, s / sqrt(n), with the sample variance s^2 = sum (x - mean)^2 / (n - 1)",
+  points: 2,
+  args: ["xs"],
+  cases: (seed) => [[[1, 2, 3, 4]], [[0, 10]], [[5, 5, 5]], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 30)).map((x) => x + 3)])],
+  reference: (xs: number[]) => standardError(xs),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the variance divides by n instead of n - 1 (the biased sample variance)", wrong: (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / xs.length / xs.length) },
+    { symptom: "this is the standard deviation s, not divided by sqrt(n)", wrong: (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) },
+    { symptom: "this is the variance of the mean, s^2 / n: the square root is missing", wrong: (xs: number[]) => xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length },
+  ],
+  hint: "mean m = sum x / n; s^2 = sum (x - m)^2 / (n - 1); standard error = s / sqrt(n).",
+});
+
+// ---- 01-policy-search: the policy, the probability of a trajectory, the Monte Carlo estimate of J
+define({
+  name: "softmaxPolicy",
+  signature: "softmaxPolicy(logits: number[]): number[]",
+  task: "the softmax probabilities pi(a) = exp(theta_a) / sum_b exp(theta_b), without overflow for large logits",
+  points: 2,
+  args: ["logits"],
+  cases: (seed) => [[[0, 0]], [[0, Math.log(3)]], [[1, 2, 3]], [[1000, 999]], [[-1000, -1001, -1002]], ...randomCases(seed, (r) => [Array.from({ length: r.integer(2, 6) }, () => round(r.normal(0, 3)))])],
+  reference: (logits: number[]) => softmax(logits),
+  tolerance: 1e-9,
+  mistakes: [
+    {
+      symptom: "overflow: exp of a large logit is Infinity (or underflows to 0), giving NaN; subtract the largest logit before exponentiating",
+      wrong: (l: number[]) => { const e = l.map(Math.exp); const z = e.reduce((a, b) => a + b, 0); return e.map((x) => x / z); },
+    },
+    { symptom: "the exponentials are not normalised (they do not sum to 1)", wrong: (l: number[]) => l.map(Math.exp) },
+    { symptom: "the logits are normalised without exponentiating", wrong: (l: number[]) => { const z = l.reduce((a, b) => a + b, 0); return l.map((x) => x / z); } },
+  ],
+  hint: "subtract max(logits) from every logit, exponentiate, divide by the sum; the result sums to 1.",
+});
+
+define({
+  name: "trajectoryProbability",
+  signature: "trajectoryProbability(p0: number[], policy: number[][], transitions: number[][][], states: number[], actions: number[]): number",
+  task: "rho(tau) = p0(s_0) prod_t pi(a_t | s_t) p(s_{t+1} | s_t, a_t) for states s_0..s_T and actions a_0..a_{T-1} (policy[s][a], transitions[s][a][s'])",
+  points: 2,
+  args: ["p0", "policy", "transitions", "states", "actions"],
+  cases: (seed) => {
+    const mdp = (r: Rng, nS: number, nA: number) => {
+      const dist = (n: number) => { const w = Array.from({ length: n }, () => round(0.1 + r.uniform(), 3)); const z = w.reduce((a, b) => a + b, 0); return w.map((x) => x / z); };
+      const p0 = dist(nS);
+      const policy = Array.from({ length: nS }, () => dist(nA));
+      const transitions = Array.from({ length: nS }, () => Array.from({ length: nA }, () => dist(nS)));
+      const T = r.integer(1, 6);
+      const states = [r.integer(0, nS)];
+      const actions: number[] = [];
+      for (let t = 0; t < T; t++) { actions.push(r.integer(0, nA)); states.push(r.integer(0, nS)); }
+      return [p0, policy, transitions, states, actions];
+    };
+    return [
+      [[1, 0], [[0.5, 0.5], [0.2, 0.8]], [[[0, 1], [1, 0]], [[0.5, 0.5], [0, 1]]], [0, 1, 1], [0, 1]],
+      [[0.25, 0.75], [[1, 0], [0.5, 0.5]], [[[0.5, 0.5], [1, 0]], [[0, 1], [0, 1]]], [1], []],
+      ...randomCases(seed, (r) => mdp(r, r.integer(2, 5), r.integer(2, 4))),
+    ];
+  },
+  reference: (p0: number[], policy: number[][], P: number[][][], s: number[], a: number[]) => a.reduce((acc, at, t) => acc * policy[s[t]][at] * P[s[t]][at][s[t + 1]], p0[s[0]]),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the dynamics p(s_{t+1} | s_t, a_t) are missing: this is only p0(s_0) times the policy's probabilities", wrong: (p0: number[], policy: number[][], _P: number[][][], s: number[], a: number[]) => a.reduce((acc, at, t) => acc * policy[s[t]][at], p0[s[0]]) },
+    { symptom: "the initial probability p0(s_0) is missing", wrong: (_p0: number[], policy: number[][], P: number[][][], s: number[], a: number[]) => a.reduce((acc, at, t) => acc * policy[s[t]][at] * P[s[t]][at][s[t + 1]], 1) },
+  ],
+  hint: "start from p0[states[0]] and multiply, for each t, policy[states[t]][actions[t]] * transitions[states[t]][actions[t]][states[t + 1]].",
+});
+
+define({
+  name: "monteCarloJ",
+  signature: "monteCarloJ(episodes: number[][], gamma: number): number",
+  task: "the Monte Carlo estimate of J, the mean over the sampled episodes of their discounted returns R(tau_i) (episodes[i] holds episode i's rewards)",
+  points: 2,
+  args: ["episodes", "gamma"],
+  cases: (seed) => [[[[1, 1], [1, 1, 1, 1]], 1], [[[-1, -1, -1], [-1]], 0.5], ...randomCases(seed, (r) => [Array.from({ length: r.integer(1, 8) }, () => randomRewards(r, r.integer(1, 10))), gammaOf(r)])],
+  reference: (episodes: number[][], gamma: number) => mean(episodes.map((e) => totalReturn(e, gamma))),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "this averages over all rewards of all steps instead of summing each episode's rewards and averaging over episodes", wrong: (eps: number[][]) => mean(eps.flat()) },
+    { symptom: "the returns are summed over episodes, not averaged (divide by the number of episodes M)", wrong: (eps: number[][], g: number) => eps.reduce((a, e) => a + discounted(e, g), 0) },
+    { symptom: "gamma is ignored: the returns are not discounted", wrong: (eps: number[][]) => mean(eps.map((e) => e.reduce((a, b) => a + b, 0))) },
+  ],
+  hint: "J_M = (1/M) sum_i R(tau_i), with R(tau_i) = sum_t gamma^t r_{t+1} of episode i.",
+});
+
+// ---- 02-reinforce: the score of a tabular softmax, the reward-to-go, the REINFORCE estimate
+define({
+  name: "softmaxScore",
+  signature: "softmaxScore(logits: number[], action: number): number[]",
+  task: "the score grad_theta log pi(a | s) of a softmax over the logits theta of one state: e_a - pi",
+  points: 2,
+  args: ["logits", "action"],
+  cases: (seed) => [[[0, 0], 1], [[0, Math.log(3)], 0], [[1, 2, 3], 2], [[500, 499], 1], ...randomCases(seed, (r) => { const n = r.integer(2, 6); return [Array.from({ length: n }, () => round(r.normal(0, 2))), r.integer(0, n)]; })],
+  reference: (logits: number[], a: number) => softmax(logits).map((p, b) => (b === a ? 1 : 0) - p),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the sign is flipped: pi - e_a instead of e_a - pi (gradient ascent would then descend)", wrong: (l: number[], a: number) => softmax(l).map((p, b) => p - (b === a ? 1 : 0)) },
+    { symptom: "this is e_a alone: the normaliser's derivative, - pi, is missing", wrong: (l: number[], a: number) => l.map((_, b) => (b === a ? 1 : 0)) },
+    { symptom: "this is (e_a - pi) pi(a), the gradient of pi(a | s), not of log pi(a | s)", wrong: (l: number[], a: number) => { const p = softmax(l); return p.map((q, b) => ((b === a ? 1 : 0) - q) * p[a]); } },
+    { symptom: "these are the probabilities pi, not the score", wrong: (l: number[]) => softmax(l) },
+  ],
+  hint: "log pi(a) = theta_a - log sum_b exp(theta_b), so its derivative in theta_b is [b = a] - pi(b).",
+});
+
+define({
+  name: "rewardToGo",
+  signature: "rewardToGo(rewards: number[], gamma: number): number[]",
+  task: "the reward-to-go R_t = sum_{k >= t} gamma^(k - t) r_{k+1} for every step t (rewards[t] is r_{t+1})",
+  points: 2,
+  args: ["rewards", "gamma"],
+  cases: (seed) => [[[1, 1, 1], 0.9], [[1, 2, 3], 0.5], [[0, 0, 10], 1], [[7], 0.9], [[], 0.9], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 15)), gammaOf(r)])],
+  reference: (rewards: number[], gamma: number) => arr(rewardToGo(rewards, gamma)),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "each reward is discounted by its own step, gamma^t r_{t+1}: this is a term of the discounted return, not the reward-to-go (which sums all the rewards from t on)", wrong: (r: number[], g: number) => r.map((x, t) => g ** t * x) },
+    { symptom: "the discount is counted from the start of the episode: this is gamma^t R_t, not R_t (the exponent must be k - t)", wrong: (r: number[], g: number) => arr(rewardToGo(r, g)).map((x, t) => g ** t * x) },
+    { symptom: "R_t starts one reward late: r_{t+1}, the reward right after a_t, is missing", wrong: (r: number[], g: number) => arr(rewardToGo(r, g)).map((x, t) => (x - r[t]) / g) },
+    { symptom: "the sums run backwards: R_t sums the rewards before step t instead of from t on", wrong: (r: number[], g: number) => r.map((_, t) => r.slice(0, t + 1).reduceRight((acc, x, k) => acc + g ** (t - k) * x, 0)) },
+    { symptom: "every step gets the whole return R(tau): the rewards before step t must be left out (causality)", wrong: (r: number[], g: number) => r.map(() => discounted(r, g)) },
+  ],
+  hint: "compute it backwards: R_{T-1} = r_T, then R_t = r_{t+1} + gamma R_{t+1}; one value per reward.",
+});
+
+define({
+  name: "reinforceGradient",
+  signature: "reinforceGradient(scores: number[][], rewards: number[], gamma: number): number[]",
+  task: "the single-trajectory REINFORCE estimate with causality, sum_t grad log pi(a_t | s_t) gamma^t R_t (scores[t] is grad log pi(a_t | s_t)), equation (6)",
+  points: 3,
+  args: ["scores", "rewards", "gamma"],
+  cases: (seed) => [[[[1, -1], [-0.5, 0.5]], [1, 2], 1], [[[0.2, -0.2], [-0.7, 0.7], [0.4, -0.4]], [0, 0, 1], 0.9], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomScores(r, T, r.integer(1, 5)), randomRewards(r, T), gammaOf(r)]; })],
+  reference: (scores: number[][], rewards: number[], gamma: number) => weightedScores(scores, arr(rewardToGo(rewards, gamma)).map((x, t) => gamma ** t * x)),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the factor gamma^t is missing: sum_t score_t R_t is not the gradient of J when gamma < 1", wrong: (s: number[][], r: number[], g: number) => weightedScores(s, rewardToGo(r, g)) },
+    { symptom: "every score is weighted by the whole return R(tau): equation (5), not the reward-to-go of equation (6)", wrong: (s: number[][], r: number[], g: number) => weightedScores(s, r.map(() => discounted(r, g))) },
+    { symptom: "each score is weighted by its own reward gamma^t r_{t+1} only, not by the reward-to-go", wrong: (s: number[][], r: number[], g: number) => weightedScores(s, r.map((x, t) => g ** t * x)) },
+  ],
+  hint: "weight score t by gamma^t R_t (R_t from your rewardToGo) and sum over t, component by component.",
+});
+
+// ---- 03-baselines: the moving average, Williams' optimal baseline, the time-dependent baseline
+define({
+  name: "movingAverageBaseline",
+  signature: "movingAverageBaseline(returns: number[], alpha: number, initial: number): number[]",
+  task: "the baseline b_i that trajectory i's return is compared with: b_0 = initial, then b_{i+1} = alpha R_i + (1 - alpha) b_i, equation (3)",
+  points: 2,
+  args: ["returns", "alpha", "initial"],
+  cases: (seed) => [[[10, 20, 30], 0.5, 0], [[1, 1, 1, 1], 0.1, 1], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 12)).map((x) => 5 * x), [0.05, 0.1, 0.3, 0.5][r.integer(0, 4)], round(r.normal(0, 5))])],
+  reference: (returns: number[], alpha: number, initial: number) => arr(new MovingAverageBaseline({ alpha, initial }).sequence(returns)),
+  tolerance: 1e-9,
+  mistakes: [
+    {
+      symptom: "the baseline is updated before it is used, so b_i already contains R_i: it depends on trajectory i's own actions, which biases the gradient (use b_i, then update)",
+      wrong: (R: number[], a: number, b0: number) => { let b = b0; return R.map((x) => (b = a * x + (1 - a) * b)); },
+    },
+    { symptom: "alpha and 1 - alpha are swapped: the new return gets weight 1 - alpha", wrong: (R: number[], a: number, b0: number) => { let b = b0; return R.map((x) => { const out = b; b = (1 - a) * x + a * b; return out; }); } },
+    { symptom: "this is the running mean of all returns so far, not the exponential moving average with step alpha", wrong: (R: number[], _a: number, b0: number) => R.map((_, i) => (i === 0 ? b0 : mean(R.slice(0, i)))) },
+  ],
+  hint: "for each i: first record b (the baseline for R_i), then b = alpha * R_i + (1 - alpha) * b.",
+});
+
+define({
+  name: "williamsBaseline",
+  signature: "williamsBaseline(scores: number[][], returns: number[]): number[]",
+  task: "Williams' optimal baseline per parameter, b_k = sum_i g_ik^2 R_i / sum_i g_ik^2, from the trajectories' total scores g_i (scores[i][k]) and returns R_i, equation (4)",
+  points: 2,
+  args: ["scores", "returns"],
+  cases: (seed) => [[[[1, -1], [2, -2]], [10, 40]], [[[1, 0.5], [-1, 1], [0.5, 2]], [-3, -5, -9]], ...randomCases(seed, (r) => { const n = r.integer(2, 12); return [randomScores(r, n, r.integer(1, 5)).map((g) => g.map((x) => (x === 0 ? 0.5 : x))), randomRewards(r, n).map((x) => 10 * x)]; })],
+  reference: (scores: number[][], returns: number[]) => arr(williamsOptimalBaseline(scores, returns)),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "this is the plain mean return: the weights g_ik^2 are missing", wrong: (s: number[][], R: number[]) => s[0].map(() => mean(R)) },
+    { symptom: "the returns are weighted by g_ik, not by its square g_ik^2", wrong: (s: number[][], R: number[]) => s[0].map((_, k) => s.reduce((a, g, i) => a + g[k] * R[i], 0) / s.reduce((a, g) => a + g[k], 0)) },
+    { symptom: "the weights are |g_ik|, not g_ik^2", wrong: (s: number[][], R: number[]) => s[0].map((_, k) => s.reduce((a, g, i) => a + Math.abs(g[k]) * R[i], 0) / s.reduce((a, g) => a + Math.abs(g[k]), 0)) },
+  ],
+  hint: "for each parameter k separately: sum over trajectories of g_ik^2 R_i, divided by the sum of g_ik^2.",
+});
+
+define({
+  name: "timeDependentBaseline",
+  signature: "timeDependentBaseline(episodes: number[][], gamma: number): number[]",
+  task: "the time-dependent baseline b_t = (1/M) sum_i R_t^i, the mean over the M episodes of the reward-to-go at step t, where an episode that has ended before t counts 0; one b_t per step of the longest episode",
+  points: 2,
+  args: ["episodes", "gamma"],
+  cases: (seed) => [[[[1, 1, 1], [1]], 1], [[[0, 2], [4, 0]], 0.5], ...randomCases(seed, (r) => [Array.from({ length: r.integer(1, 6) }, () => randomRewards(r, r.integer(1, 8))), gammaOf(r)])],
+  reference: (episodes: number[][], gamma: number) => arr(timeDependentBaseline(episodes.map((e) => rewardToGo(e, gamma)))),
+  tolerance: 1e-9,
+  mistakes: [
+    {
+      symptom: "step t averages only over the episodes still running at t, not over all M (an ended episode counts 0)",
+      wrong: (eps: number[][], g: number) => { const R = eps.map((e) => arr(rewardToGo(e, g))); const T = Math.max(...eps.map((e) => e.length)); return Array.from({ length: T }, (_, t) => mean(R.filter((x) => x.length > t).map((x) => x[t]))); },
+    },
+    {
+      symptom: "this averages the rewards r_{t+1}, not the rewards-to-go R_t",
+      wrong: (eps: number[][]) => { const T = Math.max(...eps.map((e) => e.length)); return Array.from({ length: T }, (_, t) => eps.reduce((a, e) => a + (e[t] ?? 0), 0) / eps.length); },
+    },
+  ],
+  hint: "compute each episode's rewards-to-go, then for each t the sum of R_t over the episodes that reach t, divided by the number of episodes M.",
+});
+
+// ---- 05 / 07: TD error and GAE (one trajectory, T rewards and T + 1 values)
+define({
+  name: "tdErrors",
+  signature: "tdErrors(rewards: number[], values: number[], gamma: number, terminated: boolean): number[]",
+  task: "the TD errors delta_t = r_{t+1} + gamma V(s_{t+1}) - V(s_t) of one trajectory (values[t] = V(s_t) for t = 0..T); V(s_T) counts 0 if the episode terminated",
+  points: 2,
+  args: ["rewards", "values", "gamma", "terminated"],
+  cases: (seed) => [[[1, 1], [0.5, 0.5, 0.5], 0.9, true], [[1, 1], [0.5, 0.5, 0.5], 0.9, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), gammaOf(r), r.uniform() < 0.5]; })],
+  reference: (rewards: number[], values: number[], gamma: number, terminated: boolean) => arr(tdErrors({ rewards, values, gamma, terminated })),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "V(s_T) is used although the episode terminated: a terminal state's value counts 0", wrong: (r: number[], v: number[], g: number) => r.map((x, t) => x + g * v[t + 1] - v[t]) },
+    { symptom: "V(s_{t+1}) is not discounted by gamma", wrong: (r: number[], v: number[], _g: number, term: boolean) => r.map((x, t) => x + (term && t === r.length - 1 ? 0 : v[t + 1]) - v[t]) },
+  ],
+  hint: "delta_t = rewards[t] + gamma * next - values[t], with next = values[t + 1], or 0 at the last step of a terminated episode.",
+});
+
+const gaeOf = (r: number[], v: number[], g: number, l: number, term: boolean) => arr(gae({ rewards: r, values: v, gamma: g, lambda: l, terminated: term }));
+define({
+  name: "gae",
+  signature: "gae(rewards: number[], values: number[], gamma: number, lambda: number, terminated: boolean): number[]",
+  task: "the generalised advantage estimates A_t = sum_k (gamma lambda)^k delta_{t+k} of one trajectory (values[t] = V(s_t) for t = 0..T; V(s_T) counts 0 if it terminated)",
+  points: 3,
+  args: ["rewards", "values", "gamma", "lambda", "terminated"],
+  cases: (seed) => [[[1, 1, 1], [0, 0, 0, 0], 0.9, 0.5, true], [[0, 0, 1], [0.2, 0.4, 0.6, 0.8], 0.99, 0.95, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), [0.9, 0.99][r.integer(0, 2)], [0.5, 0.8, 0.95][r.integer(0, 3)], r.uniform() < 0.5]; })],
+  reference: gaeOf,
+  tolerance: 1e-9,
+  mistakes: [
+    {
+      symptom: "lambda and gamma are swapped: the TD error discounts V(s_{t+1}) by lambda (the sum by gamma lambda is symmetric, the TD error is not)",
+      wrong: (r: number[], v: number[], g: number, l: number, term: boolean) => gaeOf(r, v, l, g, term),
+    },
+    { symptom: "lambda is ignored: these are the TD errors delta_t (lambda = 0)", wrong: (r: number[], v: number[], g: number, _l: number, term: boolean) => gaeOf(r, v, g, 0, term) },
+    { symptom: "the sum is discounted by lambda alone, not by gamma lambda", wrong: (r: number[], v: number[], g: number, l: number, term: boolean) => { const d = arr(tdErrors({ rewards: r, values: v, gamma: g, terminated: term })); let acc = 0; return d.map((_, i) => d.length - 1 - i).map((t) => (acc = d[t] + l * acc)).reverse(); } },
+    { symptom: "V(s_T) is used although the episode terminated: a terminal state's value counts 0", wrong: (r: number[], v: number[], g: number, l: number) => gaeOf(r, v, g, l, false) },
+  ],
+  hint: "compute delta_t first, then backwards: A_{T-1} = delta_{T-1}, A_t = delta_t + gamma * lambda * A_{t+1}.",
+});

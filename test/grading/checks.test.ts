@@ -1,0 +1,82 @@
+/**
+ * The checks of src/grading: every reference passes its own check; the typical mistakes fail with the
+ * symptom named; verdicts carry the input, the expected and received values, and a hint; a throwing,
+ * missing or input-editing function gets zero points without crashing the check.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { grading } from "../../src/index";
+
+const { EXERCISES, runCheck, check, formatVerdict, difference } = grading;
+type Fn = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("grading checks", () => {
+  for (const [name, e] of Object.entries(EXERCISES)) {
+    test(`${name}: the reference earns full marks, on the visible and the hidden cases`, () => {
+      for (const hidden of [false, true]) {
+        const v = runCheck(name, e.reference, hidden);
+        assert.equal(v.points, e.points, formatVerdict(v));
+        assert.ok(v.passed && v.cases >= 10, `${v.cases} cases`);
+      }
+    });
+    test(`${name}: every typical mistake fails and is named`, () => {
+      for (const m of e.mistakes) {
+        const v = runCheck(name, m.wrong, true);
+        assert.equal(v.points, 0, `${m.symptom}: ${formatVerdict(v)}`);
+        assert.ok(v.message.includes(m.symptom), `expected the symptom "${m.symptom}" in: ${v.message}`);
+        assert.ok(v.failure && v.failure.input && v.failure.expected && v.failure.received && v.failure.hint.includes(m.symptom));
+      }
+    });
+    test(`${name}: a stub, a non-function and an answer off by 1e-3 get zero without crashing`, () => {
+      const stub = runCheck(name, () => { throw new Error("Not implemented: exercise 1"); });
+      assert.equal(stub.points, 0);
+      assert.match(stub.message, /not implemented yet/);
+      assert.match(stub.failure!.received, /Not implemented: exercise 1/);
+      assert.equal(runCheck(name, undefined).points, 0);
+      const off = runCheck(name, (...args: unknown[]) => {
+        const r = (e.reference as Fn)(...args);
+        return typeof r === "number" ? r + 1e-3 : Array.from(r as ArrayLike<number>, (x) => x + 1e-3);
+      });
+      assert.equal(off.points, 0, "an error of 1e-3 must fail");
+    });
+  }
+
+  test("a function that edits its inputs cannot change the expected values", () => {
+    const v = runCheck("rewardToGo", (rewards: number[], gamma: number) => {
+      const out = (EXERCISES.rewardToGo.reference as Fn)(rewards, gamma) as number[];
+      rewards.fill(0);
+      return out;
+    });
+    assert.ok(v.passed, formatVerdict(v));
+  });
+
+  test("the typical mistakes of the issue are named by their symptom", () => {
+    const discountedTerms = runCheck("rewardToGo", (r: number[], g: number) => r.map((x, t) => g ** t * x));
+    assert.match(discountedTerms.message, /each reward is discounted by its own step/);
+    const before = runCheck("movingAverageBaseline", (R: number[], a: number, b0: number) => { let b = b0; return R.map((x) => (b = a * x + (1 - a) * b)); });
+    assert.match(before.message, /depends on trajectory i's own actions/);
+    const swapped = runCheck("gae", (r: number[], v: number[], g: number, l: number, term: boolean) => (EXERCISES.gae.reference as Fn)(r, v, l, g, term));
+    assert.match(swapped.message, /lambda and gamma are swapped/);
+    assert.match(formatVerdict(swapped), /input: +rewards = \[0, 0, 1\], values = \[0.2, 0.4, 0.6, 0.8\], gamma = 0.99, lambda = 0.95, terminated = false\n  expected: \[1.43283, 1.31508, 1.192\]\n  received: \[1.36595, 1.26098, 1.16\]/);
+  });
+
+  test("check.NAME prints the verdict and returns nothing; a misspelt name lists the exercises", () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+    try {
+      assert.equal(check.rewardToGo((r: number[]) => r), undefined);
+    } finally {
+      console.log = log;
+    }
+    assert.match(lines.join("\n"), /FAILED rewardToGo: 0 of 2 points\n[\s\S]*input: [\s\S]*expected: [\s\S]*received: [\s\S]*hint: /);
+    assert.throws(() => check.rewardTogo, /no graded exercise is called "rewardTogo"; known: .*rewardToGo/);
+  });
+
+  test("difference: tolerance, lengths, NaN, non-numbers", () => {
+    assert.equal(difference([1, 2], [1, 2 + 1e-12], 1e-9), null);
+    assert.match(difference([1, 2], [1], 1e-9)!, /expected 2 values, received 1/);
+    assert.match(difference([1, 2], [1, "NaN"], 1e-9)!, /received NaN/);
+    assert.match(difference(3, "undefined", 1e-9)!, /did the function return its result/);
+  });
+});
