@@ -11,6 +11,8 @@ export { casesOf, exercise, formatVerdict, judge, notRun, runCheck } from "./ver
 export type { Failure, Outcome, Verdict } from "./verdict";
 export { copyPlain, difference, format, toPlain } from "./values";
 export type { Plain } from "./values";
+export { ANSWER_PROMPT, METADATA_KEY, checkedExercises, solutionRegions, sourceOf, studentVersion, submissionCode, toLines, writtenAnswers } from "./notebook";
+export type { NotebookCell, NotebookJson, StudentVersion } from "./notebook";
 
 /**
  * Self-checks for notebook cells, one per exercise: `check.rewardToGo(rewardToGo)` runs the function
