@@ -48,8 +48,12 @@ for (const name of names) {
     console.error(`npm run assignments: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
-// The notebooks import "./pglab": the same loader, with its paths one folder deeper when needed.
+// The notebooks import "./pglab": the same loader, its paths pointing at this project from `out`
+// (which need not be inside it).
 const rel = path.relative(out, ROOT).split(path.sep).join("/") || ".";
-const loader = fs.readFileSync(path.join(NOTEBOOK_DIR, "pglab.ts"), "utf8").replace(/(["'])\.\.\//g, `$1${rel}/`);
+const loader = fs
+  .readFileSync(path.join(NOTEBOOK_DIR, "pglab.ts"), "utf8")
+  .replace(/(["'])\.\.\//g, `$1${rel}/`)
+  .replace(/(["'])@tensorflow\//g, `$1${rel}/node_modules/@tensorflow/`);
 fs.writeFileSync(path.join(out, "pglab.ts"), loader);
 process.exit(failed ? 1 : 0);

@@ -227,7 +227,7 @@ define({
     { symptom: "every score is weighted by the whole return R(tau): equation (5), not the reward-to-go of equation (6)", wrong: (s: number[][], r: number[], g: number) => weightedScores(s, r.map(() => discounted(r, g))) },
     { symptom: "each score is weighted by its own reward gamma^t r_{t+1} only, not by the reward-to-go", wrong: (s: number[][], r: number[], g: number) => weightedScores(s, r.map((x, t) => g ** t * x)) },
   ],
-  hint: "weight score t by gamma^t R_t (R_t from your rewardToGo) and sum over t, component by component.",
+  hint: "weight score t by gamma^t R_t (R_t computed backwards) and sum over t, component by component.",
 });
 
 // ---- 03-baselines: the moving average, Williams' optimal baseline, the time-dependent baseline
