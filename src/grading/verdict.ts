@@ -90,7 +90,7 @@ export function judge(name: string, cases: unknown[][], outcomes: Outcome[]): Ve
     input: describeInput(e, cases[k]),
     expected: format(expected[k]),
     received: o ? ("error" in o ? `an error: ${o.error}` : format(o.value)) : "(nothing)",
-    hint: mistake ? `${mistake.symptom}. ${e.hint}` : `${why}. ${e.hint}`,
+    hint: mistake ? e.hint : `${why}. ${e.hint}`,
   };
   return { exercise: name, points: 0, maxPoints: e.points, passed: false, cases: cases.length, passedCases, message: `${name}: ${symptom} (${passedCases} of ${cases.length} cases passed)`, failure };
 }
