@@ -10,7 +10,7 @@
  */
 import { Rng } from "../rng";
 import { standardError } from "../stats";
-import { gae, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
+import { gae, nStepAdvantages, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
 import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -327,4 +327,83 @@ define({
     { symptom: "V(s_T) is used although the episode terminated: a terminal state's value counts 0", wrong: (r: number[], v: number[], g: number, l: number) => gaeOf(r, v, g, l, false) },
   ],
   hint: "compute delta_t first, then backwards: A_{T-1} = delta_{T-1}, A_t = delta_t + gamma * lambda * A_{t+1}.",
+});
+
+define({
+  name: "nStepAdvantages",
+  signature: "nStepAdvantages(rewards: number[], values: number[], gamma: number, n: number, terminated: boolean): number[]",
+  task: "the n-step advantages A_t = sum_{k<n} gamma^k r_{t+k+1} + gamma^n V(s_{t+n}) - V(s_t) of one trajectory, the sum cut at the episode's end (values[t] = V(s_t) for t = 0..T; V(s_T) counts 0 if it terminated)",
+  points: 2,
+  args: ["rewards", "values", "gamma", "n", "terminated"],
+  cases: (seed) => [[[1, 1, 1], [0, 0, 0, 0], 0.9, 2, true], [[0, 0, 1], [0.2, 0.4, 0.6, 0.8], 0.9, 2, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), gammaOf(r), r.integer(1, 6), r.uniform() < 0.5]; })],
+  reference: (rewards: number[], values: number[], gamma: number, n: number, terminated: boolean) => arr(nStepAdvantages({ rewards, values, gamma, n, terminated })),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the bootstrap value V(s_{t+n}) is not discounted by gamma^n", wrong: (r: number[], v: number[], g: number, n: number, term: boolean) => r.map((_, t) => { const end = Math.min(t + n, r.length); let a = 0; for (let k = t; k < end; k++) a += g ** (k - t) * r[k]; const boot = end === r.length && term ? 0 : v[end]; return a + boot - v[t]; }) },
+    { symptom: "V(s_T) is used although the episode terminated: a terminal state's value counts 0", wrong: (r: number[], v: number[], g: number, n: number) => arr(nStepAdvantages({ rewards: r, values: v, gamma: g, n, terminated: false })) },
+    { symptom: "V(s_t) is not subtracted: these are the n-step returns, not advantages", wrong: (r: number[], v: number[], g: number, n: number, term: boolean) => arr(nStepAdvantages({ rewards: r, values: v, gamma: g, n, terminated: term })).map((a, t) => a + v[t]) },
+  ],
+  hint: "for each t: sum gamma^k rewards[t + k] for k < n while t + k < T, then add gamma^(steps summed) * values[t + steps] (0 if that is s_T of a terminated episode), minus values[t].",
+});
+
+// ---- 05-policy-gradient-theorem: the theorem's sum
+const theoremOf = (visits: number[], policy: number[][], Q: number[][]) =>
+  policy.map((row, s) => {
+    const V = row.reduce((acc, p, a) => acc + p * Q[s][a], 0);
+    return row.map((p, b) => visits[s] * p * (Q[s][b] - V));
+  });
+define({
+  name: "theoremGradient",
+  signature: "theoremGradient(visits: number[], policy: number[][], Q: number[][]): number[][]",
+  task: "the policy gradient theorem's sum for a tabular softmax policy: entry [s][b] = eta(s) sum_a pi(a|s) d log pi(a|s) / d theta[s][b] Q(s, a) = eta(s) pi(b|s) (Q(s, b) - V(s)), with V(s) = sum_a pi(a|s) Q(s, a) and eta(s) = visits[s]",
+  points: 3,
+  args: ["visits", "policy", "Q"],
+  cases: (seed) => [
+    [[1], [[0.5, 0.5]], [[1, 3]]],
+    [[2, 0.5], [[0.25, 0.75], [0.5, 0.5]], [[4, 0], [1, -1]]],
+    ...randomCases(seed, (r) => {
+      const nS = r.integer(1, 5), nA = r.integer(2, 5);
+      const dist = () => { const w = Array.from({ length: nA }, () => 0.1 + r.uniform()); const z = w.reduce((a, b) => a + b, 0); return w.map((x) => round(x / z, 4)); };
+      const policy = Array.from({ length: nS }, () => { const p = dist(); p[nA - 1] = round(1 - p.slice(0, -1).reduce((a, b) => a + b, 0), 4); return p; });
+      return [Array.from({ length: nS }, () => round(0.2 + 3 * r.uniform())), policy, Array.from({ length: nS }, () => randomRewards(r, nA).map((x) => 3 * x))];
+    }),
+  ],
+  reference: theoremOf,
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the visits eta(s) are missing: every state counts the same", wrong: (v: number[], p: number[][], Q: number[][]) => theoremOf(v.map(() => 1), p, Q) },
+    { symptom: "this is eta(s) pi(b|s) Q(s, b): the score's - pi(.|s) term is missing (it subtracts V(s))", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => row.map((x, b) => v[s] * x * Q[s][b])) },
+    { symptom: "pi(b|s) is missing: this is eta(s) (Q(s, b) - V(s)), the advantage, not the gradient", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => { const V = row.reduce((acc, x, a) => acc + x * Q[s][a], 0); return row.map((_, b) => v[s] * (Q[s][b] - V)); }) },
+  ],
+  hint: "for each state s: V = sum_a policy[s][a] Q[s][a]; entry [s][b] = visits[s] * policy[s][b] * (Q[s][b] - V).",
+});
+
+// ---- 07-bias-variance: measuring an estimator against the exact gradient
+const measureOf = (estimates: number[][], g: number[]) => {
+  const B = estimates.length, k = g.length;
+  const m = g.map((_, j) => estimates.reduce((acc, x) => acc + x[j], 0) / B);
+  const traceS = estimates.reduce((acc, x) => acc + x.reduce((a, v, j) => a + (v - m[j]) ** 2, 0), 0) / (B - 1);
+  const d2 = m.reduce((acc, v, j) => acc + (v - g[j]) ** 2, 0);
+  const mse = estimates.reduce((acc, x) => acc + x.reduce((a, v, j) => a + (v - g[j]) ** 2, 0), 0) / B;
+  return { biasSquared: d2 - traceS / B, variance: traceS, mse, k };
+};
+define({
+  name: "biasVariance",
+  signature: "biasVariance(estimates: number[][], exact: number[]): { biasSquared: number; variance: number; mse: number }",
+  task: "from B independent estimates x_i of a gradient g: variance = tr(S), the sum over components of the sample variance (divisor B - 1); biasSquared = |mean - g|^2 - tr(S) / B (unbiased for |E x - g|^2); mse = (1/B) sum_i |x_i - g|^2",
+  points: 3,
+  args: ["estimates", "exact"],
+  cases: (seed) => [
+    [[[1, 0], [3, 0], [2, 3]], [2, 1]],
+    [[[0], [1], [2], [3]], [0]],
+    ...randomCases(seed, (r) => { const k = r.integer(1, 5); const g = randomRewards(r, k); const shift = randomRewards(r, k); return [Array.from({ length: r.integer(3, 12) }, () => g.map((x, j) => round(x + shift[j] + r.normal(0, 2), 3))), g]; }),
+  ],
+  reference: (estimates: number[][], g: number[]) => { const { biasSquared, variance, mse } = measureOf(estimates, g); return { biasSquared, variance, mse }; },
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "biasSquared is |mean - g|^2 alone: it is inflated by the noise of the mean, tr(S) / B must be subtracted", wrong: (x: number[][], g: number[]) => { const m = measureOf(x, g); return { biasSquared: m.biasSquared + m.variance / x.length, variance: m.variance, mse: m.mse }; } },
+    { symptom: "the variance divides by B instead of B - 1", wrong: (x: number[][], g: number[]) => { const m = measureOf(x, g); const v = (m.variance * (x.length - 1)) / x.length; return { biasSquared: m.biasSquared, variance: v, mse: m.mse }; } },
+    { symptom: "the variance is that of the mean, tr(S) / B, not of one estimate", wrong: (x: number[][], g: number[]) => { const m = measureOf(x, g); return { biasSquared: m.biasSquared, variance: m.variance / x.length, mse: m.mse }; } },
+  ],
+  hint: "mean m_j over the estimates; tr(S) = sum_i |x_i - m|^2 / (B - 1); biasSquared = |m - g|^2 - tr(S) / B; mse = sum_i |x_i - g|^2 / B, which equals biasSquared + variance.",
 });

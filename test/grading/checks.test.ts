@@ -34,8 +34,9 @@ describe("grading checks", () => {
       assert.match(stub.failure!.received, /Not implemented: exercise 1/);
       assert.equal(runCheck(name, undefined).points, 0);
       const off = runCheck(name, (...args: unknown[]) => {
-        const r = (e.reference as Fn)(...args);
-        return typeof r === "number" ? r + 1e-3 : Array.from(r as ArrayLike<number>, (x) => x + 1e-3);
+        const shift = (x: unknown): unknown =>
+          typeof x === "number" ? x + 1e-3 : Array.isArray(x) || ArrayBuffer.isView(x) ? Array.from(x as ArrayLike<unknown>, shift) : Object.fromEntries(Object.entries(x as object).map(([k, v]) => [k, shift(v)]));
+        return shift((e.reference as Fn)(...args));
       });
       assert.equal(off.points, 0, "an error of 1e-3 must fail");
     });
@@ -71,6 +72,24 @@ describe("grading checks", () => {
     }
     assert.match(lines.join("\n"), /FAILED rewardToGo: 0 of 2 points\n[\s\S]*input: [\s\S]*expected: [\s\S]*received: [\s\S]*hint: /);
     assert.throws(() => check.rewardTogo, /no graded exercise is called "rewardTogo"; known: .*rewardToGo/);
+  });
+
+  test("the references of the theorem's sum and of bias/variance agree with the library's exact solver and measureEstimates", () => {
+    const { exact, randomMdp, Rng, measureEstimates } = require("../../src/index") as typeof import("../../src/index");
+    const mdp = randomMdp({ nStates: 4, nActions: 3, branching: 2, gamma: 0.9, seed: 5 });
+    const rng = new Rng(1);
+    const theta = mdp.transitions.map(() => [rng.normal(), rng.normal(), rng.normal()]);
+    const pi = exact.softmaxPolicy(theta);
+    const e = exact.evaluate(mdp, pi);
+    const mine = (EXERCISES.theoremGradient.reference as Fn)(e.visits, pi, e.Q) as number[][];
+    const lib = exact.policyGradient(mdp, theta);
+    assert.ok(mine.flat().every((x, i) => Math.abs(x - lib.flat()[i]) < 1e-9), `${mine} vs ${lib}`);
+    for (const [estimates, g] of EXERCISES.biasVariance.cases(3) as [number[][], number[]][]) {
+      const m = measureEstimates(estimates, g);
+      const r = (EXERCISES.biasVariance.reference as Fn)(estimates, g) as { biasSquared: number; variance: number; mse: number };
+      for (const key of ["biasSquared", "variance", "mse"] as const) assert.ok(Math.abs(r[key] - m[key]) < 1e-9 * Math.max(1, Math.abs(m[key])), `${key}: ${r[key]} vs ${m[key]}`);
+      assert.ok(Math.abs(r.mse - r.biasSquared - r.variance) < 1e-9 * Math.max(1, r.mse));
+    }
   });
 
   test("difference: tolerance, lengths, NaN, non-numbers", () => {

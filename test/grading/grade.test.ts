@@ -128,12 +128,13 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
     // isolation
     write(cls, "loop.ipynb", edit(nb02, "g01", (s) => replaceRegion(s, "while (true) {}")));
     write(cls, "thrower.ipynb", edit(nb02, "g04", (s) => s + '\nthrow new Error("top-level boom");'));
+    write(cls, "hog.ipynb", edit(nb02, "g01", (s) => replaceRegion(s, "const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(1e6).fill(Math.random()));")));
     write(cls, "exiter.ipynb", edit(nb02, "g07", (s) => replaceRegion(s, "process.exit(0);")));
     // malformed
     write(cls, "empty.ipynb", "");
     write(cls, "garbage.ipynb", "{ not json");
     write(cls, "no-cells.ipynb", JSON.stringify({ nbformat: 4 }));
-    const r = run("grade.ts", [cls, "--timeout", "5"]);
+    const r = run("grade.ts", [cls, "--timeout", "8", "--memory", "256"]);
     stderr = r.stderr;
     assert.equal(r.status, 0, r.stderr);
     rows = readGrades(cls);
@@ -163,9 +164,11 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
     assert.doesNotMatch(fs.readFileSync(path.join(cls, "grades.csv"), "utf8"), /forged/);
   });
 
-  test("an infinite loop, a top-level throw and process.exit(0) cost only their own exercise", () => {
+  test("an infinite loop, a memory hog, a top-level throw and process.exit(0) cost only their own exercise", () => {
     assert.deepEqual(pointsOf(rows, "loop"), [0, 2, 3]);
-    assert.match(of(rows, "loop")[0].message, /softmaxScore: time limit of 5 s exceeded while running case 1 of \d+ \(an infinite loop\?\)/);
+    assert.match(of(rows, "loop")[0].message, /softmaxScore: time limit of 8 s exceeded while running case 1 of \d+ \(an infinite loop\?\)/);
+    assert.deepEqual(pointsOf(rows, "hog"), [0, 2, 3]);
+    assert.match(of(rows, "hog")[0].message, /softmaxScore: memory limit of 256 MB exceeded while running case 1/);
     assert.deepEqual(pointsOf(rows, "exiter"), [2, 2, 0]);
     assert.match(of(rows, "exiter")[2].message, /reinforceGradient: the process ended \(exit code 0\) while running case 1/);
     const thrower = of(rows, "thrower");
