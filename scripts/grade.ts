@@ -145,7 +145,15 @@ function runJob(job: Job, o: Options, scratchRoot: string): Promise<Verdict> {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", HOME: dir, TMPDIR: dir, PG_QUICK: "1", PG_TF_BACKEND: "cpu" },
       stdio: ["ignore", "ignore", "pipe", "ipc"],
+      detached: true, // its own process group, so that whatever it starts is stopped with it
     });
+    const killAll = () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-4000)));
     let settled = false;
@@ -154,13 +162,13 @@ function runJob(job: Job, o: Options, scratchRoot: string): Promise<Verdict> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      killAll();
       fs.rmSync(dir, { recursive: true, force: true });
       resolve(v);
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      killAll();
     }, o.timeout * 1000);
     child.on("message", (m: { type: string; outcomes?: Outcome[]; errors?: string[] }) => {
       const errors = [...job.compileErrors, ...(m.errors ?? [])];
