@@ -81,6 +81,8 @@ const STEPS = 0; // env steps reserved
 const ACTOR_T = 1; // actor updates applied
 const CRITIC_T = 2; // critic steps applied
 const STOP = 3; // 1: stop now (target reached or a worker failed)
+const READY = 4; // workers that have built their environments and networks
+const COUNTERS = 5;
 
 interface UpdateMessage extends A3CUpdate {
   type: "update";
@@ -107,7 +109,7 @@ export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Pr
   const recorder = new Recorder();
   const { setup, policy, critics } = buildA2C("a3c", c, 1);
   setup.env.close();
-  const shared: Shared = { actor: sharedNet(policy.getParams()), critic: sharedNet(critics.v.net.getParams()), counters: new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT) };
+  const shared: Shared = { actor: sharedNet(policy.getParams()), critic: sharedNet(critics.v.net.getParams()), counters: new SharedArrayBuffer(COUNTERS * Int32Array.BYTES_PER_ELEMENT) };
   critics.v.dispose();
   const counters = new Int32Array(shared.counters);
   const updates: A3CUpdate[] = [];
@@ -191,6 +193,10 @@ export async function runA3CWorker(c: ResolvedA3CConfig, w: number, shared: Shar
   const rows = c.numEnvs * c.nSteps;
   const obsSize = setup.env.obsDim;
   try {
+    // start together: a worker whose thread started first must not spend the budget alone
+    Atomics.add(counters, READY, 1);
+    Atomics.notify(counters, READY);
+    for (let ready = Atomics.load(counters, READY); ready < c.workers && !Atomics.load(counters, STOP); ready = Atomics.load(counters, READY)) Atomics.wait(counters, READY, ready, 100);
     for (let iteration = 1; ; iteration++) {
       if (Atomics.load(counters, STOP)) break;
       const start = Atomics.add(counters, STEPS, rows);
