@@ -71,7 +71,7 @@ test("unknown words get a did-you-mean; config errors are found before anything 
   assert.match(usageError(["--algo", "a2c", "--totalSteps", "100"]), /unknown option --totalSteps \(did you mean --steps\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "learningRate=0.1"]), /unknown config key "learningRate" \(did you mean lr\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "lr=-1"]), /config\.lr must be a positive number; received -1/);
-  assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae"; received "gea"/);
+  assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae", "qv"; received "gea"/);
   assert.match(usageError(["--algo", "a2c", "--env", "Pendulum-v1", "--set", 'envKwargs={"G":9}']), /unknown argument\(s\) G; accepted: g/);
   assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seeds/);
   assert.match(usageError(["--algo", "a2c", "--steps", "1e3x"]), /--steps must be an integer >= 1; received "1e3x"/);
