@@ -7,7 +7,8 @@
  * `npm run deeprm -- train --iterations 200 --jobsets 100 --rollouts 20`: trains the policy
  * (src/deeprm/train.ts), printing a line per iteration (mean slowdown, time left), and writes
  * policy.json, config.json and curve.json into --out (default data/deeprm), also every
- * --checkpoint iterations, so that an interrupted run leaves a usable policy. `--help` documents both.
+ * --checkpoint iterations, so that an interrupted run leaves a usable policy; Ctrl-C saves and stops
+ * after the iteration under way. `--help` documents both.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -70,8 +71,9 @@ npm run deeprm -- train [options]
   --checkpoint K     also write them every K iterations (default 5)
 
 Each iteration prints its mean slowdown over the rollouts (-return / jobs of the job set), the
-decisions per rollout, the policy's entropy, seconds per iteration and the time left. Training
-job sets come from the "train" split; evaluate uses the held-out "test" split.
+decisions per rollout, the policy's entropy, seconds per iteration and the time left. Ctrl-C
+finishes the iteration under way, saves (status "stopped") and stops. Training job sets come from
+the "train" split; evaluate uses the held-out "test" split.
 `;
 
 class UsageError extends Error {}
@@ -266,6 +268,9 @@ export function duration(seconds: number): string {
   return `${s}s`;
 }
 
+/** Training was interrupted (Ctrl-C) and the policy saved. */
+class Interrupted extends Error {}
+
 /** Write a file whole or not at all (a reader never sees half a checkpoint). */
 function writeAtomic(file: string, text: string): void {
   fs.writeFileSync(`${file}.tmp`, text);
@@ -307,23 +312,46 @@ async function train(argv: string[], io: Io): Promise<void> {
     writeAtomic(path.join(args.out, "config.json"), JSON.stringify(info, null, 1) + "\n");
   };
   io.out(`deeprm train: ${o.iterations} iterations of ${o.jobSets} job sets x ${o.rollouts} rollouts, loads ${o.loads?.join(", ")}, ${o.workers} worker(s); writing ${args.out}`);
-  const result = await trainDeepRM(
-    { ...o, ...(initialPolicy ? { initialPolicy } : {}) },
-    {
-      onImitationEpoch: (e) => {
-        imitation.push(e);
-        io.out(`imitation epoch ${e.epoch}: cross-entropy ${e.loss.toFixed(3)}, accuracy ${e.accuracy.toFixed(3)} (${e.seconds.toFixed(0)} s)`);
+  // Ctrl-C (or SIGTERM): finish the iteration under way, save, and stop
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    io.err("deeprm train: stopping after this iteration (the policy will be saved); press Ctrl-C again to abort without saving.");
+    process.once("SIGINT", () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let result: Awaited<ReturnType<typeof trainDeepRM>>;
+  try {
+    result = await trainDeepRM(
+      { ...o, ...(initialPolicy ? { initialPolicy } : {}) },
+      {
+        onImitationEpoch: (e) => {
+          imitation.push(e);
+          io.out(`imitation epoch ${e.epoch}: cross-entropy ${e.loss.toFixed(3)}, accuracy ${e.accuracy.toFixed(3)} (${e.seconds.toFixed(0)} s)`);
+        },
+        onIteration: (row, policy) => {
+          curve.push(row);
+          const perIteration = row.wallTime / row.iteration;
+          io.out(
+            `iteration ${row.iteration}/${o.iterations}  mean slowdown ${row.meanSlowdown.toFixed(3)}  decisions/rollout ${row.meanLength.toFixed(1)}  entropy ${row.entropy.toFixed(3)}  ${perIteration.toFixed(1)} s/iteration  time left ${duration(perIteration * (o.iterations - row.iteration))}`,
+          );
+          if (interrupted) {
+            save(policy, "stopped");
+            throw new Interrupted();
+          }
+          if (row.iteration % args.checkpoint === 0) save(policy, "running");
+        },
       },
-      onIteration: (row, policy) => {
-        curve.push(row);
-        const perIteration = row.wallTime / row.iteration;
-        io.out(
-          `iteration ${row.iteration}/${o.iterations}  mean slowdown ${row.meanSlowdown.toFixed(3)}  decisions/rollout ${row.meanLength.toFixed(1)}  entropy ${row.entropy.toFixed(3)}  ${perIteration.toFixed(1)} s/iteration  time left ${duration(perIteration * (o.iterations - row.iteration))}`,
-        );
-        if (row.iteration % args.checkpoint === 0) save(policy, "running");
-      },
-    },
-  );
+    );
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    io.out(`deeprm train: stopped after ${curve.length} iterations in ${duration((performance.now() - t0) / 1000)}; policy in ${path.join(args.out, "policy.json")}`);
+    return;
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
   save(result.policy, "finished");
   io.out(`deeprm train: done, ${curve.length} iterations in ${duration((performance.now() - t0) / 1000)}; policy in ${path.join(args.out, "policy.json")}`);
   result.policy.dispose();

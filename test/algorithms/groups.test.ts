@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { GroupRunner, groupTasks, reinforce, resolveReinforceConfig } from "../../src/algorithms/reinforce";
+import { GroupRunner, type ReinforceConfig, groupTasks, reinforce, resolveReinforceConfig } from "../../src/algorithms/reinforce";
 import type { IterationStats } from "../../src/algorithms/index";
 import { makePolicy, setupEnv } from "../../src/algorithms/setup";
 import { timeDependentBaseline } from "../../src/baselines/index";
@@ -24,7 +24,7 @@ before(async () => {
 /** A small DeepRM: 1 resource of 4 units, 3 slots, job sets of 8 steps (an image of 6 x 20 = 120 cells). */
 const SMALL = { resources: 1, capacity: 4, maxDemand: 4, horizon: 6, maxJobLength: 5, slots: 3, backlog: 6, jobSetLength: 8, load: 1.2 };
 const strip = (h: IterationStats[]) => h.map(({ wallTime: _w, stepsPerSecond: _s, ...rest }) => rest);
-const base = {
+const base: ReinforceConfig = {
   env: "DeepRM-v0",
   envKwargs: SMALL,
   groups: { count: 3, size: 4, options: [{ load: 0.8 }, { load: 1.5 }] },
@@ -35,7 +35,7 @@ const base = {
   lr: 0.01,
   iterations: 2,
   seed: 4,
-} as const;
+};
 
 describe("VectorEnv.step with an active mask", () => {
   test("inactive copies keep their state and observation, read reward 0 and no flags, and are not counted", () => {
