@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FIGURE_CLASS, PLOTLY_LOADER_ATTR } from "../src/plot/display";
+import { isQuick } from "../src/config";
 import {
   LATE_ERROR_MARKS,
   NOTEBOOK_DIR,
@@ -45,6 +46,8 @@ export interface Chapter {
   title: string;
   summary: string;
   seconds: number | null;
+  /** Built with PG_QUICK=1 (small budgets): its run time and results are not the full notebook's. */
+  quick?: boolean;
   figures: number | null;
 }
 
@@ -191,7 +194,7 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
     throw new BookError(`nbconvert failed on notebooks/${name}.ipynb (exit ${result.status}):\n${tail}`);
   }
   const executedFile = path.join(executedDir, `${name}.ipynb`);
-  const executed = withoutInternal(readNotebook(executedFile));
+  const executed = numberCells(withoutInternal(readNotebook(executedFile)));
   executed.cells.forEach((cell, i) => {
     for (const o of cell.outputs ?? []) {
       const text = o.output_type === "stream" && o.name === "stderr" ? streamText(o) : "";
@@ -202,6 +205,22 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
   });
   fs.writeFileSync(executedFile, JSON.stringify(executed, null, 1));
   return { executed, seconds };
+}
+
+/**
+ * Execution counts "In [1]:", "In [2]:", ... on the code cells in order, as a notebook run from top to
+ * bottom shows them (tslab does not report them to Jupyter, so nbconvert leaves every cell "In [ ]:").
+ */
+export function numberCells(nb: Notebook): Notebook {
+  let n = 0;
+  const cells = nb.cells.map((cell) => {
+    if (cell.cell_type !== "code") return cell;
+    n++;
+    const count = cell.execution_count ?? n;
+    const outputs = (cell.outputs ?? []).map((o) => (o.output_type === "execute_result" ? { ...o, execution_count: (o as { execution_count?: number | null }).execution_count ?? count } : o));
+    return { ...cell, execution_count: count, outputs };
+  });
+  return { ...nb, cells };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,17 +262,18 @@ function addNav(html: string, chapters: Chapter[], i: number): string {
   return html.replace(/(<body[^>]*>)/, `$1\n${bar}`).replace(/<\/body>/, `${bar}\n</body>`);
 }
 
-function indexPage(chapters: Chapter[]): string {
+export function indexPage(chapters: Chapter[]): string {
   const rows = chapters
     .map((c) => {
       const built = fs.existsSync(path.join(OUT, `${c.name}.html`));
       const title = built ? `<a href="${c.name}.html">${escapeHtml(c.title)}</a>` : `${escapeHtml(c.title)} <em>(not built)</em>`;
-      const time = c.seconds === null ? "&ndash;" : `${c.seconds.toFixed(1)} s`;
+      const time = c.seconds === null ? "&ndash;" : `${c.seconds.toFixed(1)} s${c.quick ? " (quick mode)" : ""}`;
       return `<tr><td>${title}</td><td>${escapeHtml(c.summary)}</td><td class="t">${time}</td></tr>`;
     })
     .join("\n");
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Policy-gradient lab</title>
+${INDEX_MATHJAX}
 <style>
 body { font-family: Helvetica, Arial, sans-serif; max-width: 960px; margin: 40px auto; padding: 0 16px; color: #222; }
 table { border-collapse: collapse; width: 100%; } td, th { padding: 8px 10px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
@@ -270,6 +290,12 @@ ${rows}
 </body></html>
 `;
 }
+
+/** MathJax (the copy next to the pages) for the index, whose chapter summaries hold math such as $\mathcal{J}(\theta)$. */
+export const INDEX_MATHJAX = `<script>
+window.MathJax = { tex: { inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true }, svg: { fontCache: "global" } };
+</script>
+<script id="MathJax-script" src="mathjax/tex-svg-full.js"></script>`;
 
 function copyAssets(): void {
   fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(OUT, "plotly.min.js"));
@@ -302,13 +328,14 @@ function main(argv: string[]): void {
   const chapters: Chapter[] = available.map((name) => {
     const { title, summary } = describeNotebook(readNotebook(path.join(NOTEBOOK_DIR, `${name}.ipynb`)), name);
     const old = previous.get(name);
-    return { name, title, summary, seconds: old?.seconds ?? null, figures: old?.figures ?? null };
+    return { name, title, summary, seconds: old?.seconds ?? null, figures: old?.figures ?? null, quick: old?.quick };
   });
   for (const name of selected) {
     process.stdout.write(`${name}: executing ... `);
     const { executed, seconds } = execute(nbconvert, name);
     const chapter = chapters.find((c) => c.name === name)!;
     chapter.seconds = seconds;
+    chapter.quick = isQuick();
     chapter.figures = countFigures(executed);
     console.log(`${seconds.toFixed(1)} s, ${chapter.figures} figure(s)`);
   }

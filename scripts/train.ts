@@ -1,114 +1,450 @@
 /**
- * `npm run train -- --algo a2c --env CartPole-v1 --seeds 5 --out runs/x`: trains outside notebooks
- * and writes to the output folder: config.json, history-seed<N>.json, policy-seed<N>.json (load it
- * with `loadPolicy`), summary.json, and learning-curve.html (mean and 95% band over seeds; works
- * offline, plotly.min.js is copied next to it). `--help` lists algorithms, environments and options.
+ * `npm run train -- --algo a2c --env CartPole-v1 --seeds 5 --out runs/a2c`: trains outside notebooks,
+ * shows each seed's progress as it goes, and writes a run folder (layout in scripts/runs.ts):
+ * config.json (the full resolved config, library version, git commit), seed<N>/progress.csv and
+ * progress.json (one row per iteration), seed<N>/policy.json (`loadPolicy`), summary.json and
+ * learning-curve.html. `--help` lists the options and every algorithm's config fields, read from the
+ * config interfaces' doc comments (scripts/config-docs.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ALGORITHMS, runSeeds } from "../src/algorithms/index";
-import { registeredIds, registration } from "../src/envs/registry";
-import { bandChart } from "../src/plot/figure";
+import { ALGORITHMS, type AlgorithmName, type AlgorithmSpec, resolveConfig, runSeeds } from "../src/algorithms/index";
+import type { IterationStats } from "../src/algorithms/index";
+import type { SeedRuns } from "../src/algorithms/run-seeds";
+import { make, registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";
+import { formatSeconds } from "../src/plot/progress";
+import { UsageError, didYouMean, parseOptions } from "./cli";
+import { configDocs, formatConfigHelp } from "./config-docs";
+import {
+  CONFIG_FILE,
+  CREATED_BY,
+  RUN_ENTRIES,
+  type RunConfig,
+  csvHeader,
+  csvLine,
+  curvesFigure,
+  escapeHtml,
+  htmlTable,
+  jsonValue,
+  libraryInfo,
+  makeFolders,
+  page,
+  plotlyScript,
+  shownPath,
+  userPath,
+} from "./runs";
 
-const HELP = `Usage: npm run train -- --algo NAME [options]
+const ALGOS = Object.keys(ALGORITHMS) as AlgorithmName[];
 
-Algorithms: ${Object.keys(ALGORITHMS).join(", ")}
-Environments:
-${registeredIds().map((id) => `  ${id.padEnd(18)} ${registration(id).description}`).join("\n")}
+const OPTIONS = {
+  algo: { type: "string" },
+  env: { type: "string" },
+  seeds: { type: "string" },
+  steps: { type: "string" },
+  target: { type: "string" },
+  out: { type: "string" },
+  overwrite: { type: "boolean" },
+  set: { type: "string", multiple: true },
+  config: { type: "string" },
+  workers: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Config fields that have their own option. */
+const FIELD_NOTES: Record<string, string> = { env: "--env", seed: "--seeds", totalSteps: "also --steps", targetReturn: "also --target" };
+
+export function usage(algo?: AlgorithmName): string {
+  const envs = registeredIds().map((id) => `  ${id.padEnd(18)} ${registration(id).description}`);
+  const width = Math.min(Math.max(process.stdout.columns ?? 100, 80), 120);
+  let fields: string;
+  try {
+    fields = configDocs()
+      .filter((d) => !algo || d.algorithm === algo)
+      .map((d) => formatConfigHelp(d, resolveConfig(d.algorithm, {}), width, FIELD_NOTES))
+      .join("\n\n");
+  } catch (e) {
+    fields = `(could not read the config fields' docs: ${(e as Error).message})`;
+  }
+  return `Usage: npm run train -- --algo NAME [options]
+
+Trains NAME under one or more seeds (in worker threads, one per core), shows each seed's progress,
+and writes a run folder: config.json, seed<N>/progress.csv (+ .json), seed<N>/policy.json,
+summary.json, learning-curve.html. Compare run folders with npm run plot -- DIR DIR ...
 
 Options:
-  --algo NAME        algorithm (required)
-  --env ID           environment id (default CartPole-v1)
-  --seeds N          number of seeds 0 .. N-1 (default 1), run in worker threads
-  --steps N          budget in environment steps (config.totalSteps)
-  --target R         stop a seed once the mean return of its last 100 episodes reaches R
-  --out DIR          output folder (default runs/<algo>-<env>)
-  --set KEY=VALUE    any other config field, JSON-parsed when possible (repeatable), e.g. --set lr=0.003
-  --help             this text
+  --algo NAME        algorithm: ${ALGOS.join(", ")} (required unless --config gives it)
+  --env ID           environment (default CartPole-v1; see the list below)
+  --seeds N|LIST     a count (--seeds 5: seeds 0..4) or a list and ranges (--seeds 0,3,7 or 10-14);
+                     default 1
+  --steps N          budget in environment steps per seed (config.totalSteps)
+  --target R         stop a seed once the mean return of its last 100 episodes reaches R (targetReturn)
+  --set KEY=VALUE    any config field below, JSON-parsed when possible (repeatable), e.g. --set lr=0.003
+                     --set hiddenSizes=[32,32] --set envKwargs='{"g":9.81}'
+  --out DIR          run folder (default runs/<algo>-<env>_<N>, N the next free number); it must be
+                     new or empty
+  --overwrite        replace the run in an existing --out folder (its other files are kept)
+  --config FILE|DIR  repeat a run: algorithm, environment, seeds and config from its config.json;
+                     other options override them
+  --workers N        worker threads (default: one per core)
+  --quiet            no progress display
+  -h, --help         this text (with --algo NAME: only that algorithm's fields)
+
+Progress goes to stderr: one line per seed updated in place on a terminal, plain lines at every
+tenth of a seed's budget when stderr is not a terminal or CI is set.
+
+Environments:
+${envs.join("\n")}
+
+Config fields (--set KEY=VALUE), with their defaults:
+
+${fields}
 `;
+}
 
-class UsageError extends Error {}
 
-function parse(argv: string[]): { algo: string; env: string; seeds: number; out: string; config: Record<string, unknown> } {
-  const opts: Record<string, string> = {};
+/** `5` -> 0..4; `0,3,7`; `10-14`; mixtures such as `0-2,7`. */
+export function parseSeeds(text: string): number[] {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) {
+    const n = Number(t);
+    if (n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`--seeds ${text}: a count must be an integer >= 1 (or give a list such as 0,3,7).`);
+    return Array.from({ length: n }, (_, i) => i);
+  }
+  const seeds: number[] = [];
+  for (const part of t.split(",")) {
+    const p = part.trim();
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(p);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a) throw new UsageError(`--seeds ${text}: the range ${p} runs backwards; write ${b}-${a}.`);
+      for (let s = a; s <= b; s++) seeds.push(s);
+    } else if (/^\d+$/.test(p)) seeds.push(Number(p));
+    else throw new UsageError(`--seeds ${text}: ${JSON.stringify(p)} is not a seed; expected a count (5), a list of integers >= 0 (0,3,7) or a range (10-14).`);
+  }
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (dup !== undefined) throw new UsageError(`--seeds ${text}: seed ${dup} appears twice.`);
+  return seeds;
+}
+
+function positiveInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be an integer >= 1; received ${JSON.stringify(text)}.`);
+  return n;
+}
+
+interface Plan {
+  algo: AlgorithmName;
+  env: string;
+  seeds: number[];
+  config: Record<string, unknown>;
+  resolved: Record<string, unknown>;
+  out: string | undefined;
+  overwrite: boolean;
+  workers: number | undefined;
+  quiet: boolean;
+}
+
+function readConfigArg(arg: string): Partial<RunConfig> {
+  let file = userPath(arg);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, CONFIG_FILE);
+  if (!fs.existsSync(file)) throw new UsageError(`--config ${arg}: ${shownPath(file)} does not exist; give a run folder or its config.json.`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunConfig>;
+  } catch (e) {
+    throw new UsageError(`--config ${arg}: ${shownPath(file)} is not valid JSON (${(e as Error).message}).`);
+  }
+}
+
+export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined } {
+  const configKeys = () => ALGOS.flatMap((a) => Object.keys(resolveConfig(a, {})));
+  const { values } = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }, "train", (name) =>
+    configKeys().includes(name) ? `config fields are set with --set, e.g. --set ${name}=VALUE.` : undefined,
+  );
+  if (values.help) return { help: ALGOS.includes(values.algo as AlgorithmName) ? (values.algo as AlgorithmName) : undefined };
+
+  const saved = values.config !== undefined ? readConfigArg(values.config) : undefined;
+  const algoText = values.algo ?? saved?.algo;
+  if (!algoText) throw new UsageError(`--algo is required: one of ${ALGOS.join(", ")}.`);
+  if (!ALGOS.includes(algoText as AlgorithmName)) throw new UsageError(`unknown algorithm ${JSON.stringify(algoText)}${didYouMean(algoText, ALGOS)}; valid: ${ALGOS.join(", ")}.`);
+  const algo = algoText as AlgorithmName;
+  if (saved?.algo && values.algo && saved.algo !== values.algo) throw new UsageError(`--algo ${values.algo} contradicts --config ${values.config}, a ${saved.algo} run; drop one of them.`);
+
+  const env = values.env ?? saved?.env ?? "CartPole-v1";
+  const envs = registeredIds();
+  if (!envs.includes(env)) throw new UsageError(`unknown environment ${JSON.stringify(env)}${didYouMean(env, envs)}; valid: ${envs.join(", ")}.`);
+
+  const savedSeeds = saved?.seeds as unknown;
+  const seeds =
+    values.seeds !== undefined
+      ? parseSeeds(values.seeds)
+      : Array.isArray(savedSeeds)
+        ? (savedSeeds as number[])
+        : typeof savedSeeds === "number" // the first layout saved a count
+          ? parseSeeds(String(savedSeeds))
+          : [0];
+
+  // The config: a saved run's (without the nulls that mark unset fields and the functions, which a
+  // command line cannot give: their defaults apply), then --set, --steps, --target.
   const config: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") {
-      console.log(HELP);
-      process.exit(0);
+  const isFunction = (v: unknown) => typeof v === "object" && v !== null && "$function" in v;
+  for (const [k, v] of Object.entries(saved?.config ?? {})) if (v !== null && !isFunction(v) && k !== "seed") config[k] = v;
+  for (const item of values.set ?? []) {
+    const eq = item.indexOf("=");
+    if (eq < 1) throw new UsageError(`--set expects KEY=VALUE, e.g. --set lr=0.003; received ${JSON.stringify(item)}.`);
+    const key = item.slice(0, eq).trim();
+    const raw = item.slice(eq + 1);
+    if (key === "seed") throw new UsageError(`--set seed=${raw}: seeds are chosen with --seeds (e.g. --seeds ${raw}-${raw} for that seed alone).`);
+    if (key === "env") throw new UsageError(`--set env=${raw}: choose the environment with --env ${raw}.`);
+    if (key === "totalSteps" && values.steps !== undefined) throw new UsageError(`both --steps and --set totalSteps are given; keep one.`);
+    if (key === "targetReturn" && values.target !== undefined) throw new UsageError(`both --target and --set targetReturn are given; keep one.`);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a plain string, e.g. --set advantage=td */
     }
-    if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(a)}; options start with --.`);
-    const key = a.slice(2);
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`option --${key} needs a value.`);
-    if (key === "set") {
-      const eq = value.indexOf("=");
-      if (eq < 1) throw new UsageError(`--set expects KEY=VALUE; received ${JSON.stringify(value)}.`);
-      const raw = value.slice(eq + 1);
-      let parsed: unknown = raw;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        /* a plain string */
-      }
-      config[value.slice(0, eq)] = parsed;
-    } else if (["algo", "env", "seeds", "steps", "target", "out"].includes(key)) opts[key] = value;
-    else throw new UsageError(`unknown option --${key}; valid: --algo, --env, --seeds, --steps, --target, --out, --set, --help.`);
+    config[key] = value;
   }
-  const algo = opts.algo;
-  if (!algo) throw new UsageError("--algo is required.");
-  if (!(algo in ALGORITHMS)) throw new UsageError(`unknown algorithm ${JSON.stringify(algo)}; valid: ${Object.keys(ALGORITHMS).join(", ")}.`);
-  const env = opts.env ?? "CartPole-v1";
-  if (!registeredIds().includes(env)) throw new UsageError(`unknown environment ${JSON.stringify(env)}; valid: ${registeredIds().join(", ")}.`);
-  const seeds = Number(opts.seeds ?? 1);
-  if (!Number.isSafeInteger(seeds) || seeds < 1) throw new UsageError(`--seeds must be an integer >= 1; received ${JSON.stringify(opts.seeds)}.`);
-  if (opts.steps !== undefined) {
-    const steps = Number(opts.steps);
-    if (!Number.isSafeInteger(steps) || steps < 1) throw new UsageError(`--steps must be an integer >= 1; received ${JSON.stringify(opts.steps)}.`);
-    config.totalSteps = steps;
-  }
-  if (opts.target !== undefined) {
-    const target = Number(opts.target);
-    if (!Number.isFinite(target)) throw new UsageError(`--target must be a number; received ${JSON.stringify(opts.target)}.`);
+  if (values.steps !== undefined) config.totalSteps = positiveInt("--steps", values.steps);
+  if (values.target !== undefined) {
+    const target = Number(values.target);
+    if (values.target.trim() === "" || !Number.isFinite(target)) throw new UsageError(`--target must be a number; received ${JSON.stringify(values.target)}.`);
     config.targetReturn = target;
   }
   config.env = env;
-  return { algo, env, seeds, out: opts.out ?? path.join("runs", `${algo}-${env}`), config };
+
+  // Everything is checked before anything is written: the config's keys, types and ranges, the environment's arguments.
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = resolveConfig(algo, { ...config, seed: seeds[0] });
+    make(env, resolved.envKwargs as Record<string, unknown> | undefined);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return {
+    algo,
+    env,
+    seeds,
+    config,
+    resolved,
+    out: values.out,
+    overwrite: values.overwrite ?? false,
+    workers: values.workers !== undefined ? positiveInt("--workers", values.workers) : undefined,
+    quiet: values.quiet ?? false,
+  };
 }
+
+// ---- the run folder --------------------------------------------------------------------------------
+
+export class FolderError extends Error {}
+
+function nextNumbered(base: string): string {
+  for (let n = 1; ; n++) {
+    const candidate = `${base}_${n}`;
+    if (!fs.existsSync(candidate)) return candidate;
+  }
+}
+
+function isRunFolder(dir: string): boolean {
+  try {
+    const c = JSON.parse(fs.readFileSync(path.join(dir, CONFIG_FILE), "utf8"));
+    return c.createdBy === CREATED_BY || (typeof c.algo === "string" && typeof c.config === "object"); // also the first layout's config.json
+  } catch {
+    return false;
+  }
+}
+
+/** Make `out` ready for a new run, or explain why not. Returns whether the folder was created here. */
+export function prepareFolder(out: string, overwrite: boolean): boolean {
+  const shown = shownPath(out);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(out);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOTDIR") throw new FolderError(`--out ${shown}: a part of that path is a file, not a folder; choose another --out.`);
+  }
+  if (stat && !stat.isDirectory()) throw new FolderError(`--out ${shown} is a file, not a folder; choose another --out (a new or empty folder).`);
+  if (stat) {
+    const entries = fs.readdirSync(out);
+    if (entries.length > 0) {
+      if (!isRunFolder(out)) {
+        throw new FolderError(`--out ${shown} is not empty and holds no run (no config.json from npm run train); choose a new or empty folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
+      }
+      if (!overwrite) {
+        throw new FolderError(`--out ${shown} already holds a run. Add --overwrite to replace it, or choose a new folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
+      }
+      for (const e of entries) if (RUN_ENTRIES.test(e)) fs.rmSync(path.join(out, e), { recursive: true, force: true });
+    }
+    return false;
+  }
+  try {
+    makeFolders(out);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a part of that path is a file, not a folder"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "permission denied"
+          : `the system refused: ${code ?? (e as Error).message}`;
+    throw new FolderError(`--out ${shown}: cannot create the folder (${why}); choose another --out.`);
+  }
+  return true;
+}
+
+function commandLine(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return `npm run train -- ${argv.map(quote).join(" ")}`;
+}
+
+// ---- the learning-curve page ---------------------------------------------------------------------------
+
+function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: SeedRuns, seconds: number): string {
+  const seeds = result.runs.map((r) => ({ seed: r.seed, rows: r.history as unknown as Record<string, number>[] }));
+  const target = (plan.resolved.targetReturn as number | undefined) ?? registration(plan.env).rewardThreshold;
+  const n = plan.seeds.length;
+  const fig = curvesFigure([{ name: plan.algo, seeds }], {
+    title: `${plan.algo} on ${plan.env}: ${n} seed${n === 1 ? "" : "s"} and their mean`,
+    x: "envSteps",
+    y: "meanReturn100",
+    band: "none",
+    perSeed: n > 1,
+    target,
+  });
+  const cell = (v: unknown) => `<td class="v">${escapeHtml(JSON.stringify(v) ?? "null")}</td>`;
+  const configRows = Object.entries(meta.config).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td>${cell(v)}</tr>`).join("");
+  const summary = htmlTable(
+    ["seed", "iterations", "env steps", "episodes", "mean return (last 100)", "reached the target at", "wall time"],
+    result.runs.map((r) => {
+      const last = r.history.at(-1);
+      return [
+        String(r.seed),
+        String(r.history.length),
+        last ? last.envSteps.toLocaleString("en-US") : "-",
+        last ? last.totalEpisodes.toLocaleString("en-US") : "-",
+        last && Number.isFinite(last.meanReturn100) ? last.meanReturn100.toFixed(1) : "-",
+        r.solvedAtSteps !== null ? `${r.solvedAtSteps.toLocaleString("en-US")} steps` : "-",
+        last ? formatSeconds(last.wallTime) : "-",
+      ];
+    }),
+  );
+  const lib = meta.library;
+  const body =
+    `<h1>${escapeHtml(plan.algo)} on ${escapeHtml(plan.env)}</h1>` +
+    `<p class="note">${n} seed${n === 1 ? "" : "s"} (${plan.seeds.join(", ")}), ${formatSeconds(seconds)} in all, started ${escapeHtml(meta.started)}. ` +
+    `Thin lines: each seed's mean return over its last 100 episodes; thick line: their mean` +
+    `${target !== null && target !== undefined ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value in the mean.</p>` +
+    figureHtml(fig, "curve") +
+    `<h2>Seeds</h2>${summary}` +
+    `<h2>Config</h2><p class="note">Every field as the run used it, defaults filled in (null: not set). Seeds come from the seed list.</p>` +
+    `<table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>${configRows}</tbody></table>` +
+    `<h2>Repeat or compare</h2><p class="note">Library ${escapeHtml(lib.name)} ${escapeHtml(lib.version)}, commit ${escapeHtml(lib.commit ?? "unknown")}${lib.dirty ? " (with uncommitted changes)" : ""}, Node.js ${escapeHtml(meta.node)}.</p>` +
+    `<pre>${escapeHtml(meta.command)}\nnpm run train -- --config ${escapeHtml(shownPath(out))}      # the same run again\nnpm run plot -- ${escapeHtml(shownPath(out))} OTHER_RUN ...   # compare with other runs</pre>`;
+  return page(`${plan.algo} on ${plan.env}`, plotlyScript({ copyTo: out }), body);
+}
+
+// ---- main ----------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const { algo, env, seeds, out, config } = parse(process.argv.slice(2));
-  ALGORITHMS[algo as keyof typeof ALGORITHMS]; // validated above
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "config.json"), JSON.stringify({ algo, seeds, config }, null, 2) + "\n");
-  console.log(`training ${algo} on ${env}, ${seeds} seed(s) -> ${out}`);
-  const started = performance.now();
-  const result = await runSeeds({ algorithm: algo as keyof typeof ALGORITHMS, config }, Array.from({ length: seeds }, (_, s) => s));
-  for (const run of result.runs) {
-    fs.writeFileSync(path.join(out, `history-seed${run.seed}.json`), JSON.stringify(run.history) + "\n");
-    if (run.policy) fs.writeFileSync(path.join(out, `policy-seed${run.seed}.json`), JSON.stringify(run.policy) + "\n");
+  const argv = process.argv.slice(2);
+  const plan = parse(argv);
+  if ("help" in plan) {
+    process.stdout.write(usage(plan.help));
+    return;
   }
-  const summary = result.runs.map((r) => ({ seed: r.seed, envSteps: r.history.at(-1)?.envSteps, meanReturn100: r.history.at(-1)?.meanReturn100, solvedAtSteps: r.solvedAtSteps }));
-  fs.writeFileSync(path.join(out, "summary.json"), JSON.stringify({ seconds: (performance.now() - started) / 1000, seeds: summary }, null, 2) + "\n");
-  const fig = bandChart([{ name: algo, x: result.curve.x, curves: result.curve.perSeed }], {
-    title: `${algo} on ${env}: mean return of the last 100 episodes (${seeds} seed${seeds > 1 ? "s" : ""}, 95% band)`,
-    xLabel: "environment steps",
-    yLabel: "mean return (last 100 episodes)",
+  const out = plan.out !== undefined ? userPath(plan.out) : nextNumbered(userPath(path.join("runs", `${plan.algo}-${plan.env}`)));
+  const created = prepareFolder(out, plan.overwrite);
+  const { seed: _seed, ...resolvedWithoutSeed } = plan.resolved;
+  const meta: RunConfig = {
+    createdBy: CREATED_BY,
+    algo: plan.algo,
+    env: plan.env,
+    seeds: plan.seeds,
+    config: jsonValue(resolvedWithoutSeed) as Record<string, unknown>,
+    library: libraryInfo(),
+    node: process.version,
+    command: commandLine(argv),
+    started: new Date().toISOString(),
+  };
+  const written: string[] = [];
+  const write = (file: string, text: string) => {
+    fs.writeFileSync(path.join(out, file), text);
+    written.push(file);
+  };
+  write(CONFIG_FILE, JSON.stringify(meta, null, 2) + "\n");
+  console.log(`training ${plan.algo} on ${plan.env}, seed${plan.seeds.length > 1 ? "s" : ""} ${plan.seeds.join(", ")}; ${Number(plan.resolved.totalSteps).toLocaleString("en-US")} env steps each -> ${shownPath(out)}`);
+
+  // Each iteration's row goes to seed<N>/progress.csv as it arrives.
+  const columns = new Map<number, string[]>();
+  let rows = 0;
+  const onIteration = (seed: number, stats: IterationStats) => {
+    const dir = path.join(out, `seed${seed}`);
+    let cols = columns.get(seed);
+    if (!cols) {
+      cols = Object.keys(stats);
+      columns.set(seed, cols);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "progress.csv"), csvHeader(cols));
+      written.push(`seed${seed}`);
+    }
+    fs.appendFileSync(path.join(dir, "progress.csv"), csvLine(stats as unknown as Record<string, unknown>, cols));
+    rows++;
+  };
+  const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
+  process.once("SIGINT", () => {
+    process.stderr.write(`\ninterrupted: the progress so far is in ${shownPath(out)}/seed<N>/progress.csv\n`);
+    process.exit(130);
   });
-  fs.copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), path.join(out, "plotly.min.js"));
-  fs.writeFileSync(
-    path.join(out, "learning-curve.html"),
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${algo} on ${env}</title><script src="plotly.min.js"></script></head>` +
-      `<body style="font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:30px auto">${figureHtml(fig, "curve")}` +
-      `<pre>${JSON.stringify(summary, null, 2)}</pre></body></html>\n`,
-  );
-  for (const s of summary) console.log(`seed ${s.seed}: ${s.envSteps} steps, mean return (last 100) ${s.meanReturn100?.toFixed(1)}${s.solvedAtSteps ? `, reached the target at ${s.solvedAtSteps} steps` : ""}`);
-  console.log(`wrote ${path.join(out, "learning-curve.html")}`);
+
+  const started = performance.now();
+  let result: SeedRuns;
+  try {
+    result = await runSeeds({ algorithm: plan.algo, config: plan.config } as AlgorithmSpec, plan.seeds, {
+      workers: plan.workers,
+      progress: plan.quiet ? "none" : interactive ? "terminal" : "lines",
+      onIteration,
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (rows === 0) {
+      // Nothing ran: leave no trace of this run.
+      if (created) fs.rmSync(out, { recursive: true, force: true });
+      else for (const f of written) fs.rmSync(path.join(out, f), { recursive: true, force: true });
+      throw new Error(`${message}\nNothing was written (${shownPath(out)} ${created ? "removed" : "left as it was"}).`);
+    }
+    write("summary.json", JSON.stringify({ error: message, seconds: (performance.now() - started) / 1000 }, null, 2) + "\n");
+    throw new Error(`${message}\nThe progress so far is kept in ${shownPath(out)}/seed<N>/progress.csv.`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+
+  for (const run of result.runs) {
+    const dir = path.join(out, `seed${run.seed}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "progress.json"), JSON.stringify(run.history, null, 0).replace(/},{/g, "},\n{") + "\n");
+    if (run.policy) fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify(run.policy) + "\n");
+  }
+  const summary = result.runs.map((r) => {
+    const last = r.history.at(-1);
+    return { seed: r.seed, iterations: r.history.length, envSteps: last?.envSteps ?? 0, episodes: last?.totalEpisodes ?? 0, meanReturn100: last?.meanReturn100 ?? null, solvedAtSteps: r.solvedAtSteps, wallTime: last?.wallTime ?? 0 };
+  });
+  write("summary.json", JSON.stringify({ seconds, seeds: summary }, null, 2) + "\n");
+  write("learning-curve.html", learningCurvePage(out, plan, meta, result, seconds));
+
+  for (const s of summary) {
+    const ret = s.meanReturn100 === null || !Number.isFinite(s.meanReturn100) ? "-" : s.meanReturn100.toFixed(1);
+    console.log(`seed ${s.seed}: ${s.envSteps.toLocaleString("en-US")} steps, mean return (last 100) ${ret}${s.solvedAtSteps !== null ? `, reached the target at ${s.solvedAtSteps.toLocaleString("en-US")} steps` : ""}`);
+  }
+  console.log(`done in ${formatSeconds(seconds)}; wrote ${shownPath(out)}/ (learning-curve.html, config.json, summary.json, seed<N>/progress.csv, progress.json, policy.json)`);
 }
 
-main().catch((e) => {
-  console.error(e instanceof UsageError ? `train: ${e.message}\n\n${HELP}` : `train: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+export { UsageError };
+
+if (require.main === module) {
+  main().catch((e) => {
+    const usageError = e instanceof UsageError;
+    console.error(`train: ${e instanceof Error ? e.message : String(e)}${usageError ? "\nSee npm run train -- --help." : ""}`);
+    process.exit(usageError || e instanceof FolderError ? 2 : 1);
+  });
+}

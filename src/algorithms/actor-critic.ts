@@ -102,10 +102,10 @@ export function resolveActorCriticConfig(c: ActorCriticConfig = {}) {
   };
 }
 
-/** Q(s_t, a_t), and V(s) = sum_a pi(a|s) Q(s, a) of the current and next states, into the batch. */
-function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: CategoricalTrainable): void {
+/** V(s) = sum_a pi(a|s) Q(s, a) of n observation rows: the critic's value of the actor's policy. */
+function expectedValues(critic: ActionValueCritic<never>, policy: CategoricalTrainable): (observations: Float32Array, n: number) => Float64Array {
   const nA = critic.nActions;
-  const expected = (observations: Float32Array, n: number) => {
+  return (observations, n) => {
     const q = critic.qRows(observations, n);
     const p = policy.probsRows(observations, n);
     return Float64Array.from({ length: n }, (_, i) => {
@@ -114,6 +114,12 @@ function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: Ca
       return v;
     });
   };
+}
+
+/** Q(s_t, a_t), and V(s) = sum_a pi(a|s) Q(s, a) of the current and next states, into the batch. */
+function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: CategoricalTrainable): void {
+  const nA = critic.nActions;
+  const expected = expectedValues(critic, policy);
   const q = critic.qRows(batch.observations, batch.rows);
   batch.q = Float64Array.from({ length: batch.rows }, (_, k) => q[k * nA + batch.actions[k]]);
   batch.values = expected(batch.observations, batch.rows);
@@ -158,7 +164,9 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
         // ---- train the critic (MC, SARSA or Q-learning), then psi_t from its values
         let criticLoss = NaN;
         const fitSteps = setup.tabular ? 1 : c.criticSteps;
-        for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, batch, { method: c.critic, gamma: c.gamma, fitSteps });
+        // where an episode was cut by a time limit, Monte Carlo and SARSA bootstrap from V(s') under the actor (their fixed point stays Q^pi)
+        const nextValue = c.critic === "qlearning" ? undefined : expectedValues(critic, policy);
+        for (let p = 0; p < c.criticPasses; p++) criticLoss = trainActionValue(critic, batch, { method: c.critic, gamma: c.gamma, fitSteps, nextValue });
         checkCriticLoss("actorCritic", iteration, criticLoss, "criticLr", c.criticLr);
         criticValues(batch, critic, policy);
         const raw = psiOf("actorCritic", batch, psiFn);

@@ -5,6 +5,8 @@ export { ACTOR_CRITIC_PSI, actorCritic, resolveActorCriticConfig } from "./actor
 export type { ActorCriticConfig } from "./actor-critic";
 export { GROUP_BASELINES, REINFORCE_BASELINES, REINFORCE_PSI, reinforce, resolveReinforceConfig } from "./reinforce";
 export type { GroupsReport, ReinforceBaseline, ReinforceCallbacks, ReinforceConfig, ReinforceGroups } from "./reinforce";
+export { reinforceEpisodic } from "./reinforce-episodic";
+export type { ReinforceEpisodicOptions, ReinforceEpisodicResult } from "./reinforce-episodic";
 export { ALGORITHMS, algorithm, resolveConfig } from "./registry";
 export type { AlgorithmConfigs, AlgorithmName, AlgorithmSpec } from "./registry";
 export { runSeeds } from "./run-seeds";

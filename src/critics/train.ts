@@ -44,14 +44,22 @@ export function trainValue<Obs>(
  * One pass of Q-critic training: targets of every row first, then one `fit`: Monte Carlo (target
  * R_t), SARSA (r + gamma Q(s', a') with the action actually taken next) or Q-learning
  * (r + gamma max_a' Q(s', a')). Where no next action was taken (an episode cut by a time limit, or the
- * end of a segment), SARSA bootstraps from max_a' Q(s', a'), as Monte Carlo does from the tail.
+ * end of a segment), Monte Carlo and SARSA bootstrap from `options.nextValue(s')`: give the value of
+ * s' under the policy being evaluated, sum_a' pi(a'|s') Q(s', a'), to keep their fixed point at Q^pi
+ * (the actor-critic does); without it they use max_a' Q(s', a'), Q-learning's target.
  * `fitSteps` > 1 repeats the fit on the same targets (for network critics, whose one fit is one
  * optimiser step). Returns the mean squared error before the update.
  */
 export function trainActionValue<Obs>(
   critic: ActionValueCritic<Obs>,
   data: Batch | Episode<Obs, number>[],
-  options: { method: "mc" | "sarsa" | "qlearning"; gamma: number; fitSteps?: number },
+  options: {
+    method: "mc" | "sarsa" | "qlearning";
+    gamma: number;
+    fitSteps?: number;
+    /** V(s') of n observation rows, where no next action was taken (Monte Carlo and SARSA). */
+    nextValue?: (observations: Float32Array, n: number) => ArrayLike<number>;
+  },
 ): number {
   const fitSteps = options?.fitSteps ?? 1;
   if (!Number.isSafeInteger(fitSteps) || fitSteps < 1) throw new RangeError(`trainActionValue: fitSteps must be an integer >= 1; received ${String(options.fitSteps)}.`);
@@ -73,7 +81,7 @@ export function trainActionValue<Obs>(
   } else {
     const q = critic.qRows(b.observations, b.rows);
     const taken = Float64Array.from({ length: b.rows }, (_, k) => q[k * nA + b.actions[k]]);
-    const next = nextValuesOf(b, taken, maxOf); // Q(s_{t+1}, a_{t+1}) inside an episode, max_a' Q elsewhere
+    const next = nextValuesOf(b, taken, options.nextValue ?? maxOf); // Q(s_{t+1}, a_{t+1}) inside an episode, V(s') (or max_a' Q) where no next action was taken
     targets = options.method === "mc" ? discountedReturns({ ...b, nextValues: next }) : nStepReturns({ ...b, values: taken, nextValues: next, n: 1 });
   }
   const first = critic.fitRows(b.observations, b.actions, targets);

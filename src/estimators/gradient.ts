@@ -77,7 +77,7 @@ export function psiOf(fn: string, batch: Batch, psi: ArrayLike<number> | PsiEsti
  * the batch), and the estimate is their sum divided by `batch.divisor`.
  */
 export function estimateGradient<Obs, Act>(policy: Policy<Obs, Act>, episodes: Episode<Obs, Act>[], psi: PsiFn<Obs, Act>): { mean: Float64Array; samples: Float64Array[] };
-export function estimateGradient(policy: Policy<never, never>, batch: Batch, psi: ArrayLike<number> | PsiEstimator, observation?: (row: Float32Array) => unknown): { mean: Float64Array; samples: Float64Array[] };
+export function estimateGradient(policy: Policy<never, unknown>, batch: Batch, psi: ArrayLike<number> | PsiEstimator, observation?: (row: Float32Array) => unknown): { mean: Float64Array; samples: Float64Array[] };
 export function estimateGradient<Obs, Act>(
   policy: Policy<Obs, Act>,
   data: Episode<Obs, Act>[] | Batch,

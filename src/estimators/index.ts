@@ -3,3 +3,5 @@ export { advantagePsi, checkGamma, discountedReturns, gae, nStepAdvantages, nSte
 export type { ValueArgs } from "./returns";
 export { discountWeighted, estimateGradient, psiOf, surrogateGradient, surrogateLoss, trajectoryGradient } from "./gradient";
 export type { PsiFn } from "./gradient";
+export { BatchScores, groupMeans, measureEstimates, measureEstimator } from "./measure";
+export type { Measurement } from "./measure";

@@ -8,11 +8,12 @@
 // to every notebook's import cell (tslab reads them), and loading it takes another half second.
 interface MathNode {
   toString(): string;
+  toTex(): string;
 }
 interface MathJs {
   parse(expr: string): MathNode;
   derivative(expr: MathNode, variable: string): MathNode;
-  rationalize(expr: MathNode, scope: object, detailed: true): { numerator: MathNode; coefficients: number[] };
+  rationalize(expr: MathNode, scope: object, detailed: true): { numerator: MathNode; denominator: MathNode; coefficients: number[] };
   evaluate(expr: string, scope: Record<string, number>): unknown;
 }
 const mathjs = (): MathJs => require("mathjs") as MathJs;
@@ -40,6 +41,8 @@ export interface ShortCorridorSymbolic {
   /** The zero of the numerator in (0, 1), and J there. */
   pStar: number;
   JStar: number;
+  /** The same as LaTeX (mathjs' `toTex`), for display: J, dJ/dp as derived, and dJ/dp as one fraction of polynomials. */
+  tex: { J: string; dJdp: string; numerator: string; rational: string };
 }
 
 /** p* and J(p*) derived symbolically with mathjs. */
@@ -60,5 +63,11 @@ export function shortCorridorSymbolic(): ShortCorridorSymbolic {
     coefficients: [...rational.coefficients],
     pStar,
     JStar: evaluateExpression(J.toString(), { p: pStar }) as number,
+    tex: {
+      J: J.toTex(),
+      dJdp: dJ.toTex(),
+      numerator: rational.numerator.toTex(),
+      rational: `\\frac{${rational.numerator.toTex()}}{${rational.denominator.toTex()}}`,
+    },
   };
 }

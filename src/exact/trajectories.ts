@@ -5,6 +5,13 @@
  * trajectories still running at the horizon is reported as `remainder`, so that
  * sum rho R -> J as the horizon grows. Used to show J as an expectation over trajectories and to
  * compute exact means and variances of single-trajectory gradient estimators.
+ *
+ * The finished trajectories and the unfinished prefixes of length `horizon` partition all outcomes,
+ * which makes two identities exact at any horizon H (no tail is neglected):
+ *   J = sum_finished rho R + sum_unfinished rho (R_prefix + gamma^H V(s_H))
+ *     = expectedReturn + remainderReturn + gamma^H sum_s remainderByState[s] V(s),
+ *   sum_finished rho grad log rho + sum_unfinished rho grad log rho_prefix = grad (total probability) = 0.
+ * `keepUnfinished: true` lists the unfinished prefixes (their `return` is the partial return).
  */
 import { type MdpLike, asMdp, checkPolicy } from "./solve";
 
@@ -27,12 +34,20 @@ export interface Enumeration {
   remainder: number;
   /** sum over the enumerated trajectories of rho(tau) R(tau). */
   expectedReturn: number;
+  /** Probability of being unfinished after `horizon` steps, by the state s_H reached then. */
+  remainderByState: number[];
+  /** sum over the unfinished prefixes of rho(prefix) times its partial return sum_{t<H} gamma^t r_{t+1}. */
+  remainderReturn: number;
+  /** gamma^horizon: the discount of V(s_H) in the identity above. */
+  horizonDiscount: number;
+  /** The unfinished prefixes (only with `keepUnfinished: true`); `return` is the partial return. */
+  unfinished?: ExactTrajectory[];
 }
 
 export function enumerateTrajectories(
   mdpLike: MdpLike,
   pi: number[][],
-  options: { horizon: number; maxTrajectories?: number },
+  options: { horizon: number; maxTrajectories?: number; keepUnfinished?: boolean },
 ): Enumeration {
   const where = "exact.enumerateTrajectories";
   const mdp = asMdp(mdpLike, where);
@@ -41,7 +56,10 @@ export function enumerateTrajectories(
   const max = options.maxTrajectories ?? 1_000_000;
   if (!Number.isSafeInteger(horizon) || horizon < 1) throw new RangeError(`${where}: horizon must be an integer >= 1; received ${horizon}.`);
   const out: ExactTrajectory[] = [];
+  const unfinished: ExactTrajectory[] = [];
+  const remainderByState = new Array<number>(mdp.nStates).fill(0);
   let remainder = 0;
+  let remainderReturn = 0;
   let expectedReturn = 0;
   type Node = { states: number[]; actions: number[]; rewards: number[]; probability: number; ret: number; discount: number };
   const stack: Node[] = [];
@@ -61,6 +79,14 @@ export function enumerateTrajectories(
     }
     if (node.actions.length >= horizon) {
       remainder += node.probability;
+      remainderByState[s] += node.probability;
+      remainderReturn += node.probability * node.ret;
+      if (options.keepUnfinished) {
+        if (out.length + unfinished.length >= max) {
+          throw new RangeError(`${where}: more than ${max} trajectories and prefixes within horizon ${horizon}; lower the horizon or raise maxTrajectories.`);
+        }
+        unfinished.push({ states: node.states, actions: node.actions, rewards: node.rewards, probability: node.probability, return: node.ret });
+      }
       continue;
     }
     for (let a = 0; a < mdp.nActions; a++) {
@@ -80,7 +106,9 @@ export function enumerateTrajectories(
       });
     }
   }
-  return { trajectories: out, remainder, expectedReturn };
+  const result: Enumeration = { trajectories: out, remainder, expectedReturn, remainderByState, remainderReturn, horizonDiscount: Math.pow(mdp.gamma, horizon) };
+  if (options.keepUnfinished) result.unfinished = unfinished;
+  return result;
 }
 
 /** The exact distribution of R(tau) over trajectories that terminate within the horizon. */

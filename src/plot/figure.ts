@@ -2,6 +2,10 @@
  * Plotly figures for the notebooks, as plain JSON (`{ data, layout }`), built by small helpers
  * that insist on a title and axis labels and give each method the same colour in every notebook.
  * Figures stay compatible with plotly.js 2.x (VS Code renders them with its own copy).
+ *
+ * House style, so that a figure reads at a glance: the legend sits to the right of the plot (never
+ * over an axis title), confidence bands are light and drawn under every mean line, mean lines are
+ * strong, and a logarithmic axis labels only 1-2-5 or powers of ten, never every minor tick.
  */
 import { confidenceBand } from "../stats";
 
@@ -19,6 +23,9 @@ export interface ChartOptions {
   /** Logarithmic axes. */
   xLog?: boolean;
   yLog?: boolean;
+  /** Axis ranges [from, to] in data units (also on a log axis), e.g. to show the region the text talks about. */
+  xRange?: [number, number];
+  yRange?: [number, number];
   height?: number;
   width?: number;
   /** Reference lines drawn dashed across the plot, e.g. an exact optimum: `{ y: -11.66, name: "J(p*)" }`. */
@@ -131,16 +138,61 @@ export function baseLayout(opts: ChartOptions, fn: string): Record<string, unkno
   }
   return {
     title: { text: opts.title },
-    xaxis: { title: { text: opts.xLabel }, type: opts.xLog ? "log" : "linear", zeroline: false },
-    yaxis: { title: { text: opts.yLabel }, type: opts.yLog ? "log" : "linear", zeroline: false },
+    xaxis: axisLayout(opts.xLabel, opts.xLog, opts.xRange, "xRange", fn),
+    yaxis: axisLayout(opts.yLabel, opts.yLog, opts.yRange, "yRange", fn),
     font: { family: "Helvetica, Arial, sans-serif", size: 14 },
     margin: { l: 70, r: 30, t: 60, b: 60 },
     height: opts.height ?? 420,
     ...(opts.width ? { width: opts.width } : {}),
-    legend: { orientation: "h", y: -0.2 },
+    legend: LEGEND,
     shapes,
     annotations,
   };
+}
+
+/** The legend to the right of the plot, top-aligned: clear of both axis titles whatever the figure's size. */
+export const LEGEND: Readonly<Record<string, unknown>> = { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" };
+
+function axisLayout(label: string, log: boolean | undefined, range: [number, number] | undefined, option: string, fn: string): Record<string, unknown> {
+  const axis: Record<string, unknown> = { title: { text: label }, type: log ? "log" : "linear", zeroline: false };
+  if (range !== undefined) {
+    const ok = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === "number" && Number.isFinite(v) && (!log || v > 0)) && range[0] !== range[1];
+    if (!ok) throw new TypeError(`${fn}: option "${option}" must be two different finite numbers [from, to]${log ? " > 0 (log axis)" : ""}; received ${JSON.stringify(range)}.`);
+    axis.range = log ? range.map((v) => Math.log10(v)) : [...range];
+    axis.autorange = false;
+  }
+  return axis;
+}
+
+/**
+ * Ticks of a log axis from the decades its values span: powers of ten (10^k) from three decades
+ * up, 1-2-5 from one decade up; below one decade at most six of plotly's linear-looking ticks.
+ */
+export function logTicks(values: Iterable<number | null>): Record<string, unknown> {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (typeof v === "number" && v > 0 && Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(hi > lo)) return {};
+  const decades = Math.log10(hi / lo);
+  if (decades >= 3) return { dtick: 1, exponentformat: "power" };
+  if (decades >= 1) return { dtick: "D2" };
+  return { nticks: 6 };
+}
+
+/** Set readable ticks on the log axes of a single-plot figure, from the values its traces draw. */
+function tidyLogAxes(data: Trace[], layout: Record<string, unknown>): void {
+  for (const key of ["x", "y"] as const) {
+    const axis = layout[`${key}axis`] as Record<string, unknown>;
+    if (axis?.type !== "log") continue;
+    const values = data.flatMap((t) => (Array.isArray(t[key]) ? (t[key] as (number | null)[]) : []));
+    const range = axis.range as number[] | undefined;
+    Object.assign(axis, logTicks(range ? range.map((v) => 10 ** v) : values));
+  }
 }
 
 function hexToRgba(hex: string, alpha: number): string {
@@ -156,7 +208,8 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
   const layout = baseLayout(opts, fn);
   if (series.length === 0) throw new RangeError(`${fn}: expected at least one series; received none.`);
   const colors = assignColors(series);
-  const data: Trace[] = [];
+  const bands: Trace[] = [];
+  const lines: Trace[] = [];
   series.forEach((s, k) => {
     requireText(s.name, `series[${k}].name`, fn);
     const y = toArray(s.y, `series "${s.name}" y`, fn);
@@ -170,13 +223,13 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
       if (lower.length !== y.length || upper.length !== y.length) {
         throw new RangeError(`${fn}: series "${s.name}" band has ${lower.length}/${upper.length} values; expected ${y.length}.`);
       }
-      data.push({
+      bands.push({
         type: "scatter",
         mode: "lines",
         x: [...x, ...[...x].reverse()],
         y: [...upper, ...[...lower].reverse()],
         fill: "toself",
-        fillcolor: hexToRgba(colors[k], 0.2),
+        fillcolor: hexToRgba(colors[k], BAND_OPACITY),
         line: { width: 0, color: colors[k] },
         hoverinfo: "skip",
         showlegend: false,
@@ -184,29 +237,40 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
         name: `${s.name} (95% CI)`,
       });
     }
-    data.push({
+    lines.push({
       type: "scatter",
       mode: s.mode ?? "lines",
       name: s.name,
       legendgroup: s.name,
       x,
       y,
-      line: { color: colors[k], width: 2, dash: s.dash ?? "solid" },
+      line: { color: colors[k], width: LINE_WIDTH, dash: s.dash ?? "solid" },
       marker: { color: colors[k] },
     });
   });
+  // every band under every line: a light band never hides another method's mean
+  const data = [...bands, ...lines];
+  if (lines.length === 1) layout.showlegend = false;
+  tidyLogAxes(data, layout);
   return { data, layout };
 }
+
+/** Opacity of a confidence band's fill, and the width of mean lines. */
+export const BAND_OPACITY = 0.12;
+export const LINE_WIDTH = 2.5;
 
 /**
  * Learning curves over seeds: for each method, the pointwise mean with a shaded 95% confidence
  * band (Student's t over seeds).
  */
-export function bandChart(methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[] }[], opts: ChartOptions): Figure {
+export function bandChart(
+  methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[]; color?: string; dash?: Series["dash"] }[],
+  opts: ChartOptions,
+): Figure {
   return lineChart(
     methods.map((m) => {
       const band = confidenceBand(m.curves);
-      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band };
+      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band, color: m.color, dash: m.dash };
     }),
     opts,
   );
@@ -230,6 +294,8 @@ export function histogram(
     histnorm: opts.density === false ? "" : "probability density",
     ...(opts.bins ? { nbinsx: opts.bins } : {}),
   }));
+  if (groups.length === 1) layout.showlegend = false;
+  tidyLogAxes(data, layout);
   return { data, layout: { ...layout, barmode: "overlay" } };
 }
 
@@ -256,6 +322,8 @@ export function barChart(
       ...(s.errors ? { error_y: { type: "data", array: toArray(s.errors, `series "${s.name}" errors`, fn), visible: true } } : {}),
     };
   });
+  if (series.length === 1) layout.showlegend = false;
+  tidyLogAxes(data, layout);
   return { data, layout: { ...layout, barmode: "group", xaxis: { ...(layout.xaxis as object), type: "category" } } };
 }
 
@@ -311,7 +379,7 @@ export function subplots(figures: Figure[], opts: { title: string; cols?: number
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
     height: opts.height ?? 380 * rows,
     margin: { l: 70, r: 30, t: 80, b: 60 },
-    legend: { orientation: "h", y: -0.12 },
+    legend: LEGEND,
     annotations: [] as Trace[],
     shapes: [] as Trace[],
   };
@@ -324,8 +392,10 @@ export function subplots(figures: Figure[], opts: { title: string; cols?: number
     const x0 = c * (w + gap);
     const y1 = 1 - r * (h + gap * 1.6);
     const sub = fig.layout as { title?: { text?: string }; xaxis?: object; yaxis?: object; barmode?: string };
-    layout[`xaxis${suffix}`] = { ...sub.xaxis, domain: [x0, x0 + w], anchor: `y${suffix}` };
-    layout[`yaxis${suffix}`] = { ...sub.yaxis, domain: [y1 - h, y1], anchor: `x${suffix}` };
+    // clamped to [0, 1]: the last row's lower edge can round to -5.6e-17, which plotly.js 2 rejects
+    const unit = (v: number) => Math.min(1, Math.max(0, v));
+    layout[`xaxis${suffix}`] = { ...sub.xaxis, domain: [unit(x0), unit(x0 + w)], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...sub.yaxis, domain: [unit(y1 - h), unit(y1)], anchor: `x${suffix}` };
     if (sub.barmode) layout.barmode = sub.barmode;
     (layout.annotations as Trace[]).push({
       text: `<b>${sub.title?.text ?? ""}</b>`,
@@ -349,5 +419,8 @@ export function subplots(figures: Figure[], opts: { title: string; cols?: number
 
 /** Draw the traces of `others` on top of `base` (keeping `base`'s title, axes and layout). */
 export function overlay(base: Figure, ...others: Figure[]): Figure {
-  return { data: [...base.data, ...others.flatMap((f) => f.data)], layout: base.layout };
+  const data = [...base.data, ...others.flatMap((f) => f.data)];
+  const layout = { ...base.layout };
+  if (data.filter((t) => t.showlegend !== false).length > 1) delete layout.showlegend;
+  return { data, layout };
 }

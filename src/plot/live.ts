@@ -3,20 +3,27 @@
  * episodes, env steps, steps/s, elapsed, ETA) updated in place while training runs.
  *
  * In a notebook it uses one updatable display; in plain Node it writes a progress line on stderr,
- * and stays silent when stderr is not a terminal or when `CI` is set. Redraws are throttled so that
- * drawing costs under 1% of the run: the pause between two redraws is at least one second and at
- * least 100 times as long as the last redraw took.
+ * and stays silent when stderr is not a terminal or when `CI` is set. The first point is drawn at
+ * once (a single point as a marker); later redraws are throttled so that drawing costs under 1% of
+ * the run (see `Throttle`: at least `minIntervalMs` apart, at least 100 times a typical redraw; one
+ * that also sends plotly.js does not count). The ETA comes from the recent rate (see
+ * `RateEstimator`: start-up and warm-up do not inflate it); it reads "estimating..." until the second
+ * point.
  *
  * ```ts
  * const live = new LiveTraining({ title: "REINFORCE on CartPole-v1", yLabel: "mean return", totalSteps: 1e5 });
  * for (...) await live.update({ iteration, episodes, envSteps, value: meanReturn });
  * await live.finish();
+ * // or, with a training algorithm:
+ * const result = await a2c({ totalSteps: 1e5 }, live.callbacks());
+ * await live.finish();
  * ```
  * `update` is async: after a redraw it yields to the event loop once, so that the kernel can send
  * the new picture while a synchronous training loop is still running.
  */
-import { carriesPlotly, displayBundle, escapeHtml, figureBundle, inNotebook } from "./display";
+import { carriesPlotly, displayBundle, figureBundle, inNotebook } from "./display";
 import { lineChart } from "./figure";
+import { RateEstimator, Throttle, etaText, formatSeconds, withStatus } from "./progress";
 
 export interface LiveOptions {
   title: string;
@@ -43,20 +50,14 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${s.toFixed(1)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
 export class LiveTraining {
   private readonly opts: LiveOptions;
   private readonly xs: number[] = [];
   private readonly ys: number[] = [];
   private readonly start = performance.now();
   private readonly displayId: string;
-  private lastDraw = -Infinity;
-  private lastCost = 0;
+  private readonly throttle: Throttle;
+  private readonly rate = new RateEstimator();
   private drawn = false;
   /** Whether the first redraw carried plotly.js: then the last one carries it too (see `draw`). */
   private sentPlotly = false;
@@ -70,6 +71,7 @@ export class LiveTraining {
       throw new TypeError(`LiveTraining: expected options { title, yLabel }; received ${JSON.stringify(opts)}.`);
     }
     this.opts = opts;
+    this.throttle = new Throttle(opts.minIntervalMs ?? 1000);
     this.displayId = `pglab-live-${process.pid}-${Date.now().toString(36)}`;
   }
 
@@ -79,7 +81,8 @@ export class LiveTraining {
     this.xs.push(this.opts.x === "iteration" ? point.iteration : point.envSteps);
     this.ys.push(point.value);
     const now = performance.now();
-    if (now - this.lastDraw >= Math.max(this.opts.minIntervalMs ?? 1000, 100 * this.lastCost)) {
+    this.rate.add(now, this.opts.totalSteps ? point.envSteps : point.iteration);
+    if (this.throttle.due(now)) {
       this.draw(now);
       await yieldToEventLoop();
     }
@@ -91,12 +94,11 @@ export class LiveTraining {
     const elapsed = (performance.now() - this.start) / 1000;
     if (!p) return `starting... elapsed ${formatSeconds(elapsed)}`;
     const rate = p.envSteps / Math.max(elapsed, 1e-9);
-    let eta = NaN;
-    if (this.opts.totalSteps) eta = (this.opts.totalSteps - p.envSteps) / rate;
-    else if (this.opts.totalIterations) eta = ((this.opts.totalIterations - p.iteration) * elapsed) / Math.max(p.iteration, 1);
+    const total = this.opts.totalSteps ?? this.opts.totalIterations;
+    const eta = total ? this.rate.secondsLeft(total, performance.now()) : NaN;
     return (
       `iteration ${p.iteration} | episodes ${p.episodes} | env steps ${p.envSteps.toLocaleString("en-US")} | ` +
-      `${Math.round(rate).toLocaleString("en-US")} steps/s | elapsed ${formatSeconds(elapsed)} | ETA ${formatSeconds(Math.max(eta, 0))}`
+      `${Math.round(rate).toLocaleString("en-US")} steps/s | elapsed ${formatSeconds(elapsed)} | ${total ? etaText(eta) : "ETA ?"}`
     );
   }
 
@@ -118,42 +120,31 @@ export class LiveTraining {
 
   private draw(now: number, final = false): void {
     const t0 = performance.now();
+    let carried = false; // whether this redraw sent plotly.js (then its cost is not typical)
     const status = this.status();
     if (inNotebook()) {
-      const fig = lineChart([{ name: this.opts.yLabel, x: this.xs, y: this.ys }], {
+      // One point is invisible as a line: draw markers until there are two.
+      const fig = lineChart([{ name: this.opts.yLabel, x: this.xs, y: this.ys, mode: this.xs.length < 2 ? "lines+markers" : "lines" }], {
         title: this.opts.title,
         xLabel: this.opts.x === "iteration" ? "iteration" : "environment steps",
         yLabel: this.opts.yLabel,
         height: 360,
       });
-      // The status line is part of the figure (an annotation under the title), so that every
-      // renderer shows it: VS Code and JupyterLab's plotly extension draw only the plotly JSON.
-      const layout = fig.layout as { annotations: object[]; margin: { t: number } };
-      layout.margin.t = 84;
-      layout.annotations.push({
-        xref: "paper",
-        yref: "paper",
-        x: 0,
-        y: 1.02,
-        xanchor: "left",
-        yanchor: "bottom",
-        showarrow: false,
-        text: escapeHtml(status),
-        font: { family: "monospace", size: 11, color: "#444" },
-      });
+      withStatus(fig, [status]); // in the figure, so that every renderer shows it
       // Each redraw replaces the previous output. If the first one carried plotly.js (the live view
       // is the session's first figure), the last one carries it again, so that the saved notebook
       // still holds plotly.js for its other figures when it is reopened.
       const bundle = figureBundle(fig, { status, liveKey: this.displayId, withPlotly: final && this.sentPlotly });
-      if (!this.drawn) this.sentPlotly = carriesPlotly(bundle);
+      carried = carriesPlotly(bundle);
+      if (!this.drawn) this.sentPlotly = carried;
       displayBundle(bundle, { displayId: this.displayId, update: this.drawn });
       this.drawn = true;
     } else if (process.stderr.isTTY && !process.env.CI) {
       process.stderr.write(`\r${status}\x1b[K${final ? "\n" : ""}`);
     }
     this.draws++;
-    this.lastCost = performance.now() - t0;
-    this.drawMs += this.lastCost;
-    this.lastDraw = now;
+    const cost = performance.now() - t0;
+    this.drawMs += cost;
+    this.throttle.drew(now, cost, !carried);
   }
 }

@@ -265,7 +265,8 @@ export class Collector {
       this.steps += n;
       for (let i = 0; i < n; i++) {
         this.rews[i].push(env.rewards[i]);
-        if ((env.terminated[i] || env.truncated[i]) && done.length < limit) {
+        if (!(env.terminated[i] || env.truncated[i])) continue;
+        if (done.length < limit) {
           done.push({
             obs: this.obs[i],
             acts: this.acts[i],
@@ -275,10 +276,11 @@ export class Collector {
             ret: env.episodeReturns[i],
             len: env.episodeLengths[i],
           });
-          this.obs[i] = [];
-          this.acts[i] = [];
-          this.rews[i] = [];
         }
+        // an episode beyond `limit` (another copy's, ended in the same step) is dropped
+        this.obs[i] = [];
+        this.acts[i] = [];
+        this.rews[i] = [];
       }
     }
     const rows = done.reduce((s, e) => s + e.rews.length, 0);

@@ -114,6 +114,36 @@ describe("action-value critics", () => {
   });
 });
 
+describe("bootstrapping where an episode was cut by a time limit", () => {
+  // one episode, state 0 --(action 1, reward 2)--> state 3, truncated there: no next action was taken
+  const cut = [{ observations: [0, 3], actions: [1], rewards: [2], terminated: false, truncated: true, frames: [] }];
+  for (const method of ["mc", "sarsa"] as const) {
+    test(`${method}: the target is r + gamma nextValue(s'), else r + gamma max_a' Q(s', a')`, () => {
+      const fresh = () => {
+        const c = new TabularActionValue({ nStates: 4, nActions: 2, lr: "average" });
+        c.fitRows(Float32Array.of(3, 3), Int32Array.of(0, 1), Float64Array.of(1, 4)); // Q(3, .) = [1, 4]
+        c.resetCounts();
+        return c;
+      };
+      const withValue = fresh();
+      const seen: number[] = [];
+      trainActionValue(withValue, cut, {
+        method,
+        gamma: 0.5,
+        nextValue: (obs, n) => {
+          for (let i = 0; i < n; i++) seen.push(obs[i]);
+          return Float64Array.from({ length: n }, () => 10);
+        },
+      });
+      assert.ok(seen.includes(3), `nextValue was asked about ${JSON.stringify(seen)}, not about the state the episode was cut in (3)`);
+      assert.equal(withValue.q(0, 1), 2 + 0.5 * 10);
+      const withMax = fresh();
+      trainActionValue(withMax, cut, { method, gamma: 0.5 });
+      assert.equal(withMax.q(0, 1), 2 + 0.5 * 4);
+    });
+  }
+});
+
 describe("MLP critic (TF.js)", () => {
   before(async () => {
     await initTf({ quiet: true });

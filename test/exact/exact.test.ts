@@ -104,6 +104,9 @@ describe("short corridor", () => {
     assert.deepEqual(sym.coefficients, [4, -8, 2]);
     assert.ok(Math.abs(sym.pStar - (2 - Math.SQRT2)) < 1e-15);
     assert.ok(Math.abs(sym.JStar - -(6 + 4 * Math.SQRT2)) < 1e-12);
+    assert.equal(sym.tex.numerator, "2\\cdot{ p}^{2}-8\\cdot p+4");
+    assert.match(sym.tex.rational, /^\\frac\{2\\cdot\{ p\}\^\{2\}-8\\cdot p\+4\}\{.+\}$/);
+    for (const t of Object.values(sym.tex)) assert.ok(!/[*^]\s*\(/.test(t) && !t.includes(" * "), `TeX, not mathjs syntax: ${t}`);
     // numerically: J is maximal at p* on a fine grid
     const grid = Array.from({ length: 999 }, (_, i) => (i + 1) / 1000);
     const best = grid.reduce((b, p) => (exact.shortCorridorJ(p) > exact.shortCorridorJ(b) ? p : b));
@@ -137,6 +140,41 @@ describe("trajectory enumeration", () => {
     assert.ok(dist.returns.every((r, i) => i === 0 || r > dist.returns[i - 1]));
     assert.ok(Math.abs(dist.probabilities.reduce((a, b) => a + b, 0) + dist.remainder - 1) < 1e-12);
     assert.throws(() => exact.enumerateTrajectories(sc, pi, { horizon: 30, maxTrajectories: 100 }), /more than 100 trajectories within horizon 30/);
+  });
+
+  test("finished trajectories and unfinished prefixes give J and a zero total score exactly, at any horizon", () => {
+    const grid = new GridWorld({ slip: 0.2, gamma: 0.9 });
+    const theta = randomTheta(grid.toTabular(), new Rng(5), 0.5);
+    const pi = exact.softmaxPolicy(theta);
+    const V = exact.stateValues(grid, pi);
+    const J = exact.objective(grid, pi);
+    for (const horizon of [1, 2, 4]) {
+      const e = exact.enumerateTrajectories(grid, pi, { horizon, keepUnfinished: true });
+      const identity = e.expectedReturn + e.remainderReturn + e.horizonDiscount * e.remainderByState.reduce((a, p, s) => a + p * V[s], 0);
+      assert.ok(Math.abs(identity - J) < 1e-10, `horizon ${horizon}: ${identity} vs J = ${J}`);
+      assert.ok(e.remainder > 0.01, "the identity is checked where the tail matters");
+      assert.ok(Math.abs(e.remainderByState.reduce((a, b) => a + b, 0) - e.remainder) < 1e-12);
+      const unfinished = e.unfinished ?? [];
+      assert.ok(Math.abs(unfinished.reduce((a, t) => a + t.probability, 0) - e.remainder) < 1e-12);
+      assert.ok(unfinished.every((t) => t.actions.length === horizon));
+      // sum over the partition of rho * d log rho / d theta[s][a] = sum rho (1[s_t = s](1[a_t = a] - pi(a|s))) = 0
+      let worst = 0;
+      for (let s = 0; s < pi.length; s++) {
+        for (let a = 0; a < pi[s].length; a++) {
+          let total = 0;
+          for (const t of [...e.trajectories, ...unfinished]) {
+            let score = 0;
+            t.actions.forEach((b, k) => {
+              if (t.states[k] === s) score += (b === a ? 1 : 0) - pi[s][a];
+            });
+            total += t.probability * score;
+          }
+          worst = Math.max(worst, Math.abs(total));
+        }
+      }
+      assert.ok(worst < 1e-12, `horizon ${horizon}: largest |sum rho grad log rho| = ${worst}`);
+    }
+    assert.equal(exact.enumerateTrajectories(grid, pi, { horizon: 2 }).unfinished, undefined);
   });
 });
 

@@ -58,5 +58,46 @@ describe("figure builders", () => {
     assert.equal(grid.data[1].xaxis, "x2");
     assert.equal(grid.data[1].showlegend, false, "a name appears once in the legend");
     assert.ok((grid.layout.xaxis2 as { domain: number[] }).domain[0] > 0.5);
+    // several rows: every axis domain inside [0, 1] (plotly.js 2 rejects -5.6e-17 from rounding)
+    const five = subplots([1, 2, 3, 4, 5].map((k) => lineChart([{ name: "a", y: [k] }], axes)), { title: "five", cols: 3 });
+    for (const [key, axis] of Object.entries(five.layout).filter(([k]) => /^[xy]axis\d*$/.test(k))) {
+      const [lo, hi] = (axis as { domain: number[] }).domain;
+      assert.ok(lo >= 0 && hi <= 1 && lo < hi, `${key}.domain = [${lo}, ${hi}]`);
+    }
+  });
+});
+
+describe("house style: legends, bands, log ticks, ranges", () => {
+  test("the legend sits right of the plot area (clear of both axis titles); one series needs none", () => {
+    const two = lineChart([{ name: "a", y: [1, 2] }, { name: "b", y: [2, 3] }], axes);
+    const legend = two.layout.legend as { x: number; xanchor: string; orientation: string };
+    assert.ok(legend.x >= 1 && legend.xanchor === "left" && legend.orientation === "v", JSON.stringify(legend));
+    assert.notEqual(two.layout.showlegend, false);
+    assert.equal(lineChart([{ name: "a", y: [1, 2] }], axes).layout.showlegend, false);
+    const grid = subplots([two, two], { title: "g" });
+    assert.ok((grid.layout.legend as { x: number }).x >= 1);
+    const both = overlay(histogram([{ name: "h", values: [1, 2] }], axes), lineChart([{ name: "exact", y: [1] }], axes));
+    assert.notEqual(both.layout.showlegend, false, "an overlay of two named traces shows its legend");
+  });
+
+  test("bands are light and drawn before every mean line; mean lines are strong", () => {
+    const fig = bandChart([{ name: "a", curves: [[0, 2], [2, 4]] }, { name: "b", curves: [[1, 1], [3, 3]] }], axes);
+    assert.deepEqual(fig.data.map((t) => (t.fill === "toself" ? "band" : "line")), ["band", "band", "line", "line"]);
+    const alpha = Number(/rgba\(.*,\s*([\d.]+)\)/.exec(String(fig.data[0].fillcolor))?.[1]);
+    assert.ok(alpha > 0 && alpha <= 0.15, `band opacity ${alpha}`);
+    assert.ok((fig.data[2].line as { width: number }).width >= 2.5);
+  });
+
+  test("log axes label 1-2-5 over one to three decades, powers of ten beyond; ranges in data units", () => {
+    const tick = (ys: number[]) => (lineChart([{ name: "a", y: ys }], { ...axes, yLog: true }).layout.yaxis as { dtick?: unknown }).dtick;
+    assert.equal(tick([1, 50]), "D2");
+    assert.equal(tick([0.01, 50]), 1);
+    assert.equal(tick([2, 3]), undefined);
+    assert.equal((lineChart([{ name: "a", y: [2, 3] }], { ...axes, yLog: true }).layout.yaxis as { nticks?: number }).nticks, 6);
+    const ranged = lineChart([{ name: "a", x: [1, 10, 100], y: [1, 2, 3] }], { ...axes, xLog: true, xRange: [1, 1000], yRange: [-100, 0] });
+    assert.deepEqual((ranged.layout.xaxis as { range: number[] }).range, [0, 3]);
+    assert.deepEqual((ranged.layout.yaxis as { range: number[] }).range, [-100, 0]);
+    assert.throws(() => lineChart([{ name: "a", y: [1] }], { ...axes, yLog: true, yRange: [0, 10] }), /option "yRange" must be two different finite numbers \[from, to\] > 0 \(log axis\); received \[0,10\]/);
+    assert.equal((barChart(["a", "b"], [{ name: "v", values: [1, 1000] }], { ...axes, yLog: true }).layout.yaxis as { dtick?: unknown }).dtick, 1);
   });
 });
