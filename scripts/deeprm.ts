@@ -64,9 +64,11 @@ npm run deeprm -- train [options]
   --lr X             RMSProp learning rate (default 0.001, the paper's)
   --imitation E      first imitate SJF for E epochs (default 0: no imitation)
   --imitation-jobsets K  SJF's job sets for imitation, spread over the loads (default 100)
-  --workers W        worker threads (default: the number of cores, ${os.availableParallelism?.() ?? os.cpus().length} here)
+  --workers W        worker threads, 0 to run in this thread (default: the number of cores, ${os.availableParallelism?.() ?? os.cpus().length} here)
   --seed S           seed of the network, the sampling and the training job sets (default 0)
-  --resume FILE      start from this saved policy (e.g. a checkpoint) instead of a fresh network
+  --resume FILE      start from this saved policy (e.g. a checkpoint) instead of a fresh network; the
+                     iteration count and RMSProp's running averages start afresh, and the same --seed
+                     gives the same job sets again (pass another --seed for new ones)
   --out DIR          where policy.json, config.json and curve.json go (default data/deeprm)
   --checkpoint K     also write them every K iterations (default 5)
 

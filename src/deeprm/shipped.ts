@@ -23,9 +23,14 @@ export function shippedDir(): string {
   throw new Error(`No shipped DeepRM policy found (data/deeprm/policy.json above ${__dirname}); train one with npm run deeprm -- train.`);
 }
 
-/** What `npm run deeprm -- train` writes into its folder: options, wall time, iterations, status. */
+/**
+ * What `npm run deeprm -- train` writes into its folder: options, wall time, iterations, status
+ * ("running" at a checkpoint, "stopped" after Ctrl-C or SIGTERM, "finished"). The shipped record
+ * (data/deeprm/config.json) joins two such runs, the second resumed from the first's checkpoint:
+ * it adds `targetIterations`, a `note` saying where and why it stopped, and both `segments`.
+ */
 export interface TrainingRecord {
-  status: "running" | "finished";
+  status: "running" | "stopped" | "finished";
   command: string;
   options: Record<string, unknown>;
   iterations: number;
