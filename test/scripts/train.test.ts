@@ -37,7 +37,7 @@ test("--help lists the options, the environments and every config field with its
     const file = { reinforce: "reinforce", a2c: "a2c", actorCritic: "actor-critic" }[algo];
     const section = squash(r.stdout.split(`\n${algo} (`)[1].split("\n\n")[0]);
     for (const [key, value] of Object.entries(resolveConfig(algo, {}))) {
-      const shown = value === undefined ? "-" : JSON.stringify(value);
+      const shown = value === undefined || value === null ? "-" : JSON.stringify(value); // as formatDefault shows them
       assert.ok(section.includes(` ${key} ${shown} `) || section.includes(` ${key} ${shown.slice(0, 17)}`), `${algo}.${key} with default ${shown}`);
     }
     // Every one-line doc comment of the config interface, as the source has it.
