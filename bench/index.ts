@@ -3,14 +3,14 @@
  * prints a table of medians; with --json, the last line is one JSON object with every figure.
  */
 import { pendulumBench, trainingBench } from "./algorithms";
-import { deeprmBench } from "./deeprm";
+import { deeprmBench, deeprmTrainBench } from "./deeprm";
 import { envs } from "./envs";
 import { exactBench } from "./exact";
 import { foundation } from "./foundation";
 import { policiesBench } from "./policies";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [envs, exactBench, policiesBench, trainingBench, pendulumBench, foundation, deeprmBench];
+const BENCHES: Bench[] = [envs, exactBench, policiesBench, trainingBench, pendulumBench, foundation, deeprmBench, deeprmTrainBench];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");

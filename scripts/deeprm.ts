@@ -3,16 +3,24 @@
  * slowdown (and its standard error over job sets) of the trained DeepRM policy, when one is shipped,
  * and of the SJF, Packer, Tetris* and Random schedulers, on held-out job sets at each load. With
  * --json the last line is one JSON object: { "<load>": { "<scheduler>": { "mean": m, "se": s } } }.
- * `--help` documents everything.
+ *
+ * `npm run deeprm -- train --iterations 200 --jobsets 100 --rollouts 20`: trains the policy
+ * (src/deeprm/train.ts), printing a line per iteration (mean slowdown, time left), and writes
+ * policy.json, config.json and curve.json into --out (default data/deeprm), also every
+ * --checkpoint iterations, so that an interrupted run leaves a usable policy; Ctrl-C saves and stops
+ * after the iteration under way. `--help` documents both.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { deepRMConfig } from "../src/envs/deeprm/config";
+import * as os from "os";
 import { type Actor, type EvaluationResult, evaluateSchedulers } from "../src/deeprm/evaluate";
 import { SCHEDULER_NAMES, TETRIS_KNOB } from "../src/deeprm/schedulers";
+import { DEEPRM_TRAINING_LOADS, type DeepRMCurveRow, type DeepRMTrainOptions, trainDeepRM } from "../src/deeprm/train";
 import { MlpCategorical } from "../src/policies/networks";
 import { loadPolicy } from "../src/policies/io";
+import type { SavedPolicy } from "../src/policies/policy";
 import { initTf } from "../src/tf";
 
 /** The shipped policy, found from the repository's root whatever the working directory. */
@@ -30,6 +38,7 @@ const HELP = `Usage: npm run deeprm -- <command> [options]
 Commands:
   evaluate   mean job slowdown per load of the trained DeepRM policy (if a policy file exists) and of
              the ${SCHEDULER_NAMES.join(", ")} schedulers, on held-out job sets
+  train      train the DeepRM policy (REINFORCE, time-dependent baseline) and save it
 
 npm run deeprm -- evaluate [options]
   --loads L1,L2,...  requested cluster loads, > 0 (default 0.1,0.7,1.3,1.9). Arrivals are Bernoulli, so
@@ -46,6 +55,27 @@ npm run deeprm -- evaluate [options]
 Each job set gives one number, the mean slowdown (completion time / length) of its jobs; a
 scheduler's figure at a load is the mean of those numbers and its standard error. All schedulers
 run the same job sets. Tetris* weighs the Packer score by ${TETRIS_KNOB} (see src/deeprm/schedulers.ts).
+
+npm run deeprm -- train [options]
+  --iterations N     policy-gradient iterations, one RMSProp step each (default 100)
+  --jobsets G        training job sets per iteration, fresh every iteration (default 100, the paper's)
+  --rollouts N       rollouts of each job set from its identical start (default 20, the paper's)
+  --loads L1,L2,...  loads the job sets cycle through (default ${DEEPRM_TRAINING_LOADS.join(",")})
+  --lr X             RMSProp learning rate (default 0.001, the paper's)
+  --imitation E      first imitate SJF for E epochs (default 0: no imitation)
+  --imitation-jobsets K  SJF's job sets for imitation, spread over the loads (default 100)
+  --workers W        worker threads, 0 to run in this thread (default: the number of cores, ${os.availableParallelism?.() ?? os.cpus().length} here)
+  --seed S           seed of the network, the sampling and the training job sets (default 0)
+  --resume FILE      start from this saved policy (e.g. a checkpoint) instead of a fresh network; the
+                     iteration count and RMSProp's running averages start afresh, and the same --seed
+                     gives the same job sets again (pass another --seed for new ones)
+  --out DIR          where policy.json, config.json and curve.json go (default data/deeprm)
+  --checkpoint K     also write them every K iterations (default 5)
+
+Each iteration prints its mean slowdown over the rollouts (-return / jobs of the job set), the
+decisions per rollout, the policy's entropy, seconds per iteration and the time left. Ctrl-C
+finishes the iteration under way, saves (status "stopped") and stops. Training job sets come from
+the "train" split; evaluate uses the held-out "test" split.
 `;
 
 class UsageError extends Error {}
@@ -172,6 +202,163 @@ async function evaluate(argv: string[], io: Io): Promise<void> {
   io.out(args.json ? JSON.stringify(contractJson(result)) : table(result));
 }
 
+interface TrainArgs {
+  options: DeepRMTrainOptions;
+  out: string;
+  checkpoint: number;
+  resume: string | null;
+}
+
+function numberList(name: string, raw: string): number[] {
+  return raw.split(",").map((x) => {
+    const v = Number(x);
+    if (x.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a comma-separated list of numbers > 0; received ${JSON.stringify(x)} in ${JSON.stringify(raw)}.`);
+    return v;
+  });
+}
+
+function parseTrain(argv: string[]): TrainArgs | "help" {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      iterations: { type: "string" },
+      jobsets: { type: "string" },
+      rollouts: { type: "string" },
+      loads: { type: "string" },
+      lr: { type: "string" },
+      imitation: { type: "string" },
+      "imitation-jobsets": { type: "string" },
+      workers: { type: "string" },
+      seed: { type: "string" },
+      resume: { type: "string" },
+      out: { type: "string" },
+      checkpoint: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  if (positionals.length) throw new UsageError(`unexpected argument(s) ${positionals.map((p) => JSON.stringify(p)).join(", ")}; options start with --.`);
+  const lr = values.lr === undefined ? 0.001 : Number(values.lr);
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`--lr must be a number > 0; received ${JSON.stringify(values.lr)}.`);
+  const epochs = integer("imitation", values.imitation, 0, 0);
+  if (values.resume !== undefined && !fs.existsSync(values.resume)) throw new UsageError(`--resume ${values.resume}: no such file.`);
+  return {
+    options: {
+      iterations: integer("iterations", values.iterations, 100, 1),
+      jobSets: integer("jobsets", values.jobsets, 100, 1),
+      rollouts: integer("rollouts", values.rollouts, 20, 1),
+      loads: values.loads === undefined ? [...DEEPRM_TRAINING_LOADS] : numberList("loads", values.loads),
+      lr,
+      imitation: epochs > 0 ? { epochs, jobSets: integer("imitation-jobsets", values["imitation-jobsets"], 100, 1) } : null,
+      workers: integer("workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 0),
+      seed: integer("seed", values.seed, 0, 0),
+    },
+    out: values.out ?? path.join(__dirname, "..", "data", "deeprm"),
+    checkpoint: integer("checkpoint", values.checkpoint, 5, 1),
+    resume: values.resume ?? null,
+  };
+}
+
+/** "1h 05m", "4m 10s", "12s". */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+
+/** Training was interrupted (Ctrl-C) and the policy saved. */
+class Interrupted extends Error {}
+
+/** Write a file whole or not at all (a reader never sees half a checkpoint). */
+function writeAtomic(file: string, text: string): void {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+async function train(argv: string[], io: Io): Promise<void> {
+  const args = parseTrain(argv);
+  if (args === "help") {
+    io.out(HELP);
+    return;
+  }
+  const o = args.options;
+  fs.mkdirSync(args.out, { recursive: true });
+  let initialPolicy: SavedPolicy | undefined;
+  if (args.resume) initialPolicy = JSON.parse(fs.readFileSync(args.resume, "utf8")) as SavedPolicy;
+  const started = new Date();
+  const t0 = performance.now();
+  const curve: DeepRMCurveRow[] = [];
+  const imitation: unknown[] = [];
+  const save = (policy: { toJSON(): SavedPolicy }, status: string) => {
+    const elapsed = (performance.now() - t0) / 1000;
+    const saved = policy.toJSON(); // float32 parameters: 9 significant digits give each back exactly
+    writeAtomic(path.join(args.out, "policy.json"), JSON.stringify({ ...saved, params: saved.params.map((x) => Number(x.toPrecision(9))) }) + "\n");
+    writeAtomic(path.join(args.out, "curve.json"), JSON.stringify(curve, null, 1) + "\n");
+    const info = {
+      status,
+      command: `npm run deeprm -- train ${argv.join(" ")}`.trim(),
+      options: o,
+      resumedFrom: args.resume,
+      iterations: curve.length,
+      wallSeconds: Math.round(elapsed),
+      started: started.toISOString(),
+      saved: new Date().toISOString(),
+      cores: os.availableParallelism?.() ?? os.cpus().length,
+      imitation: imitation.length ? imitation : null,
+      lastMeanSlowdown: curve.length ? curve[curve.length - 1].meanSlowdown : null,
+    };
+    writeAtomic(path.join(args.out, "config.json"), JSON.stringify(info, null, 1) + "\n");
+  };
+  io.out(`deeprm train: ${o.iterations} iterations of ${o.jobSets} job sets x ${o.rollouts} rollouts, loads ${o.loads?.join(", ")}, ${o.workers} worker(s); writing ${args.out}`);
+  // Ctrl-C (or SIGTERM): finish the iteration under way, save, and stop
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    io.err("deeprm train: stopping after this iteration (the policy will be saved); press Ctrl-C again to abort without saving.");
+    process.once("SIGINT", () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let result: Awaited<ReturnType<typeof trainDeepRM>>;
+  try {
+    result = await trainDeepRM(
+      { ...o, ...(initialPolicy ? { initialPolicy } : {}) },
+      {
+        onImitationEpoch: (e) => {
+          imitation.push(e);
+          io.out(`imitation epoch ${e.epoch}: cross-entropy ${e.loss.toFixed(3)}, accuracy ${e.accuracy.toFixed(3)} (${e.seconds.toFixed(0)} s)`);
+        },
+        onIteration: (row, policy) => {
+          curve.push(row);
+          const perIteration = row.wallTime / row.iteration;
+          io.out(
+            `iteration ${row.iteration}/${o.iterations}  mean slowdown ${row.meanSlowdown.toFixed(3)}  decisions/rollout ${row.meanLength.toFixed(1)}  entropy ${row.entropy.toFixed(3)}  ${perIteration.toFixed(1)} s/iteration  time left ${duration(perIteration * (o.iterations - row.iteration))}`,
+          );
+          if (interrupted) {
+            save(policy, "stopped");
+            throw new Interrupted();
+          }
+          if (row.iteration % args.checkpoint === 0) save(policy, "running");
+        },
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    io.out(`deeprm train: stopped after ${curve.length} iterations in ${duration((performance.now() - t0) / 1000)}; policy in ${path.join(args.out, "policy.json")}`);
+    return;
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+  save(result.policy, "finished");
+  io.out(`deeprm train: done, ${curve.length} iterations in ${duration((performance.now() - t0) / 1000)}; policy in ${path.join(args.out, "policy.json")}`);
+  result.policy.dispose();
+}
+
 /** Run the command; returns the exit status (0 done, 1 failed, 2 usage error). */
 export async function cli(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   try {
@@ -180,8 +367,9 @@ export async function cli(argv: string[], io: Io = { out: (l) => console.log(l),
       io.out(HELP);
       return command === undefined ? 2 : 0;
     }
-    if (command !== "evaluate") throw new UsageError(`unknown command ${JSON.stringify(command)}; available: evaluate (see --help).`);
-    await evaluate(rest, io);
+    if (command === "train") await train(rest, io);
+    else if (command === "evaluate") await evaluate(rest, io);
+    else throw new UsageError(`unknown command ${JSON.stringify(command)}; available: evaluate, train (see --help).`);
     return 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");

@@ -1,5 +1,6 @@
 /** The algorithms by name, for `runSeeds` workers and the command line, with their typed configs. */
 import { type A2CConfig, a2c, resolveA2CConfig } from "./a2c";
+import { type A3CConfig, a3c, resolveA3CConfig } from "./a3c";
 import { type ActorCriticConfig, actorCritic, resolveActorCriticConfig } from "./actor-critic";
 import type { Callbacks, TrainResult } from "./recorder";
 import type { TrainablePolicy } from "./setup";
@@ -10,6 +11,7 @@ export interface AlgorithmConfigs {
   reinforce: ReinforceConfig;
   a2c: A2CConfig;
   actorCritic: ActorCriticConfig;
+  a3c: A3CConfig;
 }
 export type AlgorithmName = keyof AlgorithmConfigs;
 
@@ -22,12 +24,14 @@ export const ALGORITHMS: Record<AlgorithmName, Train> = {
   reinforce: (c, cb) => reinforce(c as ReinforceConfig, cb),
   a2c: (c, cb) => a2c(c as A2CConfig, cb),
   actorCritic: (c, cb) => actorCritic(c as ActorCriticConfig, cb),
+  a3c: (c, cb) => a3c(c as A3CConfig, cb),
 };
 
 const RESOLVERS: Record<AlgorithmName, (config: Record<string, unknown>) => Record<string, unknown>> = {
   reinforce: (c) => resolveReinforceConfig(c as ReinforceConfig),
   a2c: (c) => resolveA2CConfig(c as A2CConfig),
   actorCritic: (c) => resolveActorCriticConfig(c as ActorCriticConfig),
+  a3c: (c) => resolveA3CConfig(c as A3CConfig),
 };
 
 function checkName(name: string): AlgorithmName {

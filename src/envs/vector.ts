@@ -126,8 +126,12 @@ export class VectorEnv {
   /**
    * Step every copy with its action: `actions[i]` for discrete actions, or row i of an N x actionDim
    * array for continuous ones. Fills the public arrays (see the class comment).
+   *
+   * `active` (optional, one entry per copy) steps only the copies where it is non-zero: the others
+   * keep their state and observation, and their reward and flags read 0 (their actions are not read).
+   * A collector that needs exactly one episode from each copy uses it to let finished copies wait.
    */
-  step(actions: ArrayLike<number>): void {
+  step(actions: ArrayLike<number>, active?: ArrayLike<number>): void {
     if (this.closed) throw new Error(`${this.name} (vector).step() was called after close(): make a new environment.`);
     if (!this.started) throw new Error(`${this.name} (vector).step() was called before reset(): call reset() first.`);
     const n = this.numEnvs;
@@ -138,8 +142,12 @@ export class VectorEnv {
     if (actions.length !== n * this.actionDim) {
       throw new RangeError(`${this.name} (vector).step: expected ${n * this.actionDim} action values (${n} copies x ${this.actionDim}); received ${actions.length}.`);
     }
+    if (active !== undefined && (active === null || typeof active !== "object" || active.length !== n)) {
+      throw new RangeError(`${this.name} (vector).step: active must have one entry per copy (${n}); received ${active === null || typeof active !== "object" ? String(active) : active.length}.`);
+    }
     const spec = k.action;
     for (let j = 0; j < actions.length; j++) {
+      if (active !== undefined && !active[Math.floor(j / this.actionDim)]) continue;
       const a = actions[j];
       const bad = spec.kind === "discrete" ? !(Number.isInteger(a) && a >= 0 && a < spec.n) : !Number.isFinite(a);
       if (bad) {
@@ -150,7 +158,15 @@ export class VectorEnv {
     const sd = k.stateDim;
     const od = k.obsDim;
     const limit = this.maxEpisodeSteps;
+    let stepped = 0;
     for (let i = 0; i < n; i++) {
+      if (active !== undefined && !active[i]) {
+        this.rewards[i] = 0;
+        this.terminated[i] = 0;
+        this.truncated[i] = 0;
+        continue;
+      }
+      stepped++;
       const rng = this.rngs[i];
       const reward = k.step(this.states, i * sd, actions, i * this.actionDim, rng);
       const term = k.terminal(this.states, i * sd);
@@ -169,6 +185,6 @@ export class VectorEnv {
         k.observe(this.states, i * sd, this.observations, i * od);
       }
     }
-    this.totalSteps += n;
+    this.totalSteps += stepped;
   }
 }

@@ -7,10 +7,16 @@
  *
  * Weights are initialised from the library's seeded Rng (Glorot uniform; the output layer scaled by
  * `outputGain`, small by default so that a new policy starts close to uniform), biases at zero.
+ *
+ * Wide, mostly-zero inputs (DeepRM's 4480-cell state image, of which a few hundred cells are lit) take
+ * a sparse first layer (`sparseInput`, on by default from SPARSE_INPUT_MIN inputs): x W sums only the
+ * rows of W where x is non-zero, when acting and in TF.js, where its gradient x^T dz likewise visits
+ * only those rows. Same function, float32 weights summed in float64; a batch that turns out dense
+ * (over a quarter of its entries non-zero) takes the dense product instead.
  */
 import { Rng } from "../rng";
 import { tf } from "../tf";
-import { WasmForward } from "./kernels/forward";
+import { SparseKernel, WasmForward } from "./kernels/forward";
 
 export type Activation = "tanh" | "relu" | "elu";
 export const ACTIVATIONS: readonly Activation[] = ["tanh", "relu", "elu"];
@@ -59,6 +65,132 @@ function weightGrads(x: tf.Tensor2D, dz: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D
 }
 
 type LayerActivation = Activation | "linear";
+
+/** Networks with at least this many inputs use the sparse first layer by default (see `Mlp.sparseInput`). */
+export const SPARSE_INPUT_MIN = 1024;
+/** A batch with a larger share of non-zero inputs takes the dense product (the sparse sums stop paying). */
+const SPARSE_MAX_DENSITY = 0.25;
+
+/** The non-zero entries of rows of x, row by row (compressed sparse rows). */
+interface SparseRows {
+  rows: number;
+  /** Row r's entries are at start[r] .. start[r + 1] - 1 of `index` and `value`. */
+  start: Int32Array;
+  index: Int32Array;
+  value: Float32Array;
+}
+
+/**
+ * A float32 tensor's values: on the wasm backend a view of its memory in the backend's heap (no copy:
+ * a batch of DeepRM images is about 100 MB; read it at once, before TF.js allocates again), elsewhere
+ * `dataSync()`'s copy.
+ */
+function valuesOf(x: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
+  if (tf.getBackend() === "wasm" && typeof backend.typedArrayFromHeap === "function" && x.dtype === "float32") return backend.typedArrayFromHeap(x);
+  return x.dataSync() as Float32Array;
+}
+
+/** The share of non-zero entries in up to 64 evenly spaced rows of x [rows, n]. */
+function sampledDensity(x: Float32Array, rows: number, n: number): number {
+  const step = Math.max(1, Math.floor(rows / 64));
+  let nnz = 0;
+  let seen = 0;
+  for (let r = 0; r < rows; r += step, seen += n) for (let i = r * n; i < (r + 1) * n; i++) if (x[i] !== 0) nnz++;
+  return nnz / Math.max(1, seen);
+}
+
+/** The non-zero entries of x [rows, n] (the plain-TypeScript path, without WebAssembly). */
+function sparseRows(x: Float32Array, rows: number, n: number): SparseRows {
+  let nnz = 0;
+  for (let k = 0; k < x.length; k++) if (x[k] !== 0) nnz++;
+  const start = new Int32Array(rows + 1);
+  const index = new Int32Array(nnz);
+  const value = new Float32Array(nnz);
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    start[r] = at;
+    const off = r * n;
+    for (let i = 0; i < n; i++) {
+      const v = x[off + i];
+      if (v !== 0) {
+        index[at] = i;
+        value[at++] = v;
+      }
+    }
+  }
+  start[rows] = at;
+  return { rows, start, index, value };
+}
+
+/**
+ * x W + b for sparse rows x, with W [n, m] row-major: z [rows, m] (float64 sums, stored float32).
+ */
+function sparseProduct(x: SparseRows, w: Float32Array, b: Float32Array, m: number): Float32Array {
+  const z = new Float32Array(x.rows * m);
+  const acc = new Float64Array(m);
+  for (let r = 0; r < x.rows; r++) {
+    for (let j = 0; j < m; j++) acc[j] = b[j];
+    for (let k = x.start[r]; k < x.start[r + 1]; k++) {
+      const v = x.value[k];
+      const row = x.index[k] * m;
+      for (let j = 0; j < m; j++) acc[j] += v * w[row + j];
+    }
+    for (let j = 0; j < m; j++) z[r * m + j] = acc[j];
+  }
+  return z;
+}
+
+/** x^T dz [n, m] for sparse rows x and dz [rows, m]. */
+function sparseWeightGrad(x: SparseRows, dz: Float32Array | Float64Array, n: number, m: number): Float32Array {
+  const dw = new Float64Array(n * m);
+  for (let r = 0; r < x.rows; r++) {
+    const d = r * m;
+    for (let k = x.start[r]; k < x.start[r + 1]; k++) {
+      const v = x.value[k];
+      const row = x.index[k] * m;
+      for (let j = 0; j < m; j++) dw[row + j] += v * dz[d + j];
+    }
+  }
+  return Float32Array.from(dw);
+}
+
+/**
+ * The first layer act(x W + b) for data x with a sparse product: x is read once (its non-zero
+ * entries), W's gradient x^T dz visits only the rows where x is non-zero, b's is the column sum of dz.
+ * Returns null when x is too dense for that to pay.
+ */
+function sparseLayer(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: LayerActivation, kernel: SparseKernel | null): tf.Tensor2D | null {
+  const [rows, n] = x.shape;
+  const m = w.shape[1] as number;
+  if (sampledDensity(valuesOf(x), rows, n) > SPARSE_MAX_DENSITY) return null;
+  const f = tf.customGrad(((wi: tf.Tensor2D, bi: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    save([x]); // kept for the gradient (a reference, not a copy)
+    let z: Float32Array;
+    let sx: SparseRows | null = null;
+    if (kernel) {
+      kernel.setWeights(wi.dataSync(), bi.dataSync());
+      z = new Float32Array(rows * m);
+      kernel.forward(valuesOf(x), 0, rows, z);
+    } else {
+      sx = sparseRows(valuesOf(x), rows, n);
+      z = sparseProduct(sx, wi.dataSync() as Float32Array, bi.dataSync() as Float32Array, m);
+    }
+    return {
+      value: tf.tensor2d(z, [rows, m]),
+      gradFunc: (dz: tf.Tensor2D, [xs]: tf.Tensor[]) => {
+        const dzData = dz.dataSync() as Float32Array;
+        const db = new Float32Array(m);
+        for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) db[j] += dzData[r * m + j];
+        const dw = kernel ? kernel.weightGrad(valuesOf(xs), rows, dzData) : sparseWeightGrad(sx as SparseRows, dzData, n, m);
+        return [tf.tensor2d(dw, [n, m]), tf.tensor1d(db)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+  const z = f(w, b);
+  if (act === "linear") return z;
+  return { tanh: tf.tanh, relu: tf.relu, elu: tf.elu }[act](z) as tf.Tensor2D;
+}
 
 /** Backends whose fused product kernel this module is tested with; the others get three kernels (exported for that test). */
 export const FUSED_BACKENDS = new Set(["wasm", "cpu"]);
@@ -137,6 +269,17 @@ export class Mlp {
   private readonly acts: Float64Array[];
   private readonly act: number; // 0 tanh, 1 relu, 2 elu
   private readonly wasm: WasmForward | null;
+  /** The first layer's weights as [in][out] (rows of W), for the sparse forward pass. */
+  private readonly w0Rows: Float64Array;
+  private readonly h0: Float64Array;
+  /** The sparse first layer in WebAssembly: on the snapshot (acting) and on the variables (TF.js); made when first needed. */
+  private sparseActing: SparseKernel | null | undefined;
+  private sparseTf: SparseKernel | null | undefined;
+  /**
+   * Take the sparse first layer (acting and TF.js; see the module comment). Default: true from
+   * SPARSE_INPUT_MIN inputs. Set it before use; either way the network computes the same function.
+   */
+  sparseInput: boolean;
 
   constructor(config: MlpConfig) {
     this.config = checkMlpConfig("Mlp", config);
@@ -160,6 +303,9 @@ export class Mlp {
       this.vars.push(variableOf(tf.zeros([fanOut])));
     }
     this.numParams = this.vars.reduce((n, v) => n + v.size, 0);
+    this.sparseInput = c.inputSize >= SPARSE_INPUT_MIN;
+    this.w0Rows = new Float64Array(c.inputSize * this.sizes[1]);
+    this.h0 = new Float64Array(this.sizes[1]);
     this.wasm = WasmForward.create(this.sizes, c.activation);
     this.markUpdated(); // the snapshot holds exactly the float32 values TF.js uses
   }
@@ -171,32 +317,69 @@ export class Mlp {
       const layers = this.vars.length / 2;
       for (let l = 0; l < layers; l++) {
         const act = l + 1 < layers ? this.config.activation : "linear";
-        h = layer(h, this.vars[2 * l] as tf.Tensor2D, this.vars[2 * l + 1] as tf.Tensor1D, act, l === 0);
+        if (l === 0 && this.sparseInput && this.sparseTf === undefined) this.sparseTf = SparseKernel.create(this.sizes[0], this.sizes[1]);
+        const sparse = l === 0 && this.sparseInput ? sparseLayer(h, this.vars[0], this.vars[1], act, this.sparseTf ?? null) : null;
+        h = sparse ?? layer(h, this.vars[2 * l] as tf.Tensor2D, this.vars[2 * l + 1] as tf.Tensor1D, act, l === 0);
       }
       return h;
     });
   }
 
-  /** Which single-input forward pass `forward` runs (see kernels/forward.ts). */
-  get kernel(): "wasm-simd" | "typescript" {
-    return this.wasm ? "wasm-simd" : "typescript";
+  /** Which single-input forward pass `forward` runs (see kernels/forward.ts; "sparse": `sparseInput`). */
+  get kernel(): "wasm-simd" | "typescript" | "sparse" {
+    return this.sparseInput ? "sparse" : this.wasm ? "wasm-simd" : "typescript";
   }
 
   /**
-   * Forward pass for one input x[xOff .. xOff + inputSize) on the snapshot: WebAssembly SIMD for tanh
-   * and relu networks where the engine supports it, else `forwardPlain`. Returns the output buffer
-   * (reused between calls: copy it to keep it).
+   * Forward pass for one input x[xOff .. xOff + inputSize) on the snapshot: the sparse first layer
+   * when `sparseInput`, else WebAssembly SIMD for tanh and relu networks where the engine supports
+   * it, else `forwardPlain`. Returns the output buffer (reused between calls: copy it to keep it).
    */
   forward(x: ArrayLike<number>, xOff = 0): Float64Array {
+    if (this.sparseInput) return this.forwardSparse(x, xOff);
     return this.wasm ? this.wasm.forward(x, xOff) : this.forwardPlain(x, xOff);
   }
 
-  /** The same forward pass in plain TypeScript (Math.tanh; the reference the wasm kernel is tested against). */
-  forwardPlain(x: ArrayLike<number>, xOff = 0): Float64Array {
+  /** The forward pass with the first layer summed over the non-zero inputs only (float64, like `forwardPlain`). */
+  forwardSparse(x: ArrayLike<number>, xOff = 0): Float64Array {
+    const n = this.sizes[0];
+    const m = this.sizes[1];
+    const h = this.h0;
+    if (this.sparseActing === undefined) {
+      this.sparseActing = SparseKernel.create(n, m);
+      this.sparseActing?.setWeights(this.w0Rows, this.biases[0]);
+    }
+    if (this.sparseActing) this.sparseActing.forward(x, xOff, 1, h);
+    else {
+      const w = this.w0Rows;
+      h.set(this.biases[0]);
+      for (let i = 0; i < n; i++) {
+        const v = x[xOff + i];
+        if (v === 0) continue;
+        const row = i * m;
+        for (let j = 0; j < m; j++) h[j] += v * w[row + j];
+      }
+    }
+    if (this.weights.length === 1) return h;
+    this.activate(h, m);
+    return this.forwardPlain(h, 0, 1);
+  }
+
+  private activate(out: Float64Array, n: number): void {
+    if (this.act === 0) for (let j = 0; j < n; j++) out[j] = Math.tanh(out[j]);
+    else if (this.act === 1) for (let j = 0; j < n; j++) out[j] = out[j] > 0 ? out[j] : 0;
+    else for (let j = 0; j < n; j++) out[j] = out[j] > 0 ? out[j] : Math.expm1(out[j]);
+  }
+
+  /**
+   * The same forward pass in plain TypeScript (Math.tanh; the reference the wasm kernel is tested
+   * against). With `from` = l, x is the output of layer l - 1 and the pass starts at layer l.
+   */
+  forwardPlain(x: ArrayLike<number>, xOff = 0, from = 0): Float64Array {
     let input: ArrayLike<number> = x;
     let inOff = xOff;
     const layers = this.weights.length;
-    for (let l = 0; l < layers; l++) {
+    for (let l = from; l < layers; l++) {
       const nIn = this.sizes[l];
       const nOut = this.sizes[l + 1];
       const wt = this.weights[l]; // transposed: row j holds the weights into output j
@@ -220,11 +403,7 @@ export class Mlp {
         for (; i < nIn; i++) s0 += input[inOff + i] * wt[c + i];
         out[j] = b[j] + (s0 + s1 + (s2 + s3));
       }
-      if (l + 1 < layers) {
-        if (this.act === 0) for (let j = 0; j < nOut; j++) out[j] = Math.tanh(out[j]);
-        else if (this.act === 1) for (let j = 0; j < nOut; j++) out[j] = out[j] > 0 ? out[j] : 0;
-        else for (let j = 0; j < nOut; j++) out[j] = out[j] > 0 ? out[j] : Math.expm1(out[j]);
-      }
+      if (l + 1 < layers) this.activate(out, nOut);
       input = out;
       inOff = 0;
     }
@@ -240,6 +419,10 @@ export class Mlp {
       const wt = this.weights[l];
       for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) wt[j * nIn + i] = w[i * nOut + j];
       const b = this.vars[2 * l + 1].dataSync();
+      if (l === 0) {
+        this.w0Rows.set(w);
+        this.sparseActing?.setWeights(w, b);
+      }
       this.biases[l].set(b);
       this.wasm?.setLayer(l, wt, b);
     }

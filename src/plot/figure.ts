@@ -124,11 +124,15 @@ export function baseLayout(opts: ChartOptions, fn: string): Record<string, unkno
       y1: vertical ? 1 : at,
       line: { dash: "dash", color: "#444", width: 1.5 },
     });
+    // shapes take data values on a log axis, but annotations take log10 of them (plotly.js)
+    const log = vertical ? opts.xLog : opts.yLog;
+    if (log && !(at > 0)) throw new RangeError(`${fn}: refLines entry "${line.name}" is at ${at} on a log axis; expected a value > 0.`);
+    const where = log ? Math.log10(at) : at;
     annotations.push({
       xref: vertical ? "x" : "paper",
       yref: vertical ? "paper" : "y",
-      x: vertical ? at : 1,
-      y: vertical ? 1 : at,
+      x: vertical ? where : 1,
+      y: vertical ? 1 : where,
       xanchor: vertical ? "left" : "right",
       yanchor: "bottom",
       text: line.name,
@@ -164,9 +168,15 @@ function axisLayout(label: string, log: boolean | undefined, range: [number, num
   return axis;
 }
 
+/** A tick label that says its value in full ("0.5", "20", "0.002"), never plotly's bare "5" for 0.5 or 50. */
+function tickLabel(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
 /**
  * Ticks of a log axis from the decades its values span: powers of ten (10^k) from three decades
- * up, 1-2-5 from one decade up; below one decade at most six of plotly's linear-looking ticks.
+ * up; from one decade up, 1-2-5 in every decade, each labelled with its full value; below one
+ * decade, five or so evenly spaced round values, labelled in full.
  */
 export function logTicks(values: Iterable<number | null>): Record<string, unknown> {
   let lo = Infinity;
@@ -180,8 +190,19 @@ export function logTicks(values: Iterable<number | null>): Record<string, unknow
   if (!(hi > lo)) return {};
   const decades = Math.log10(hi / lo);
   if (decades >= 3) return { dtick: 1, exponentformat: "power" };
-  if (decades >= 1) return { dtick: "D2" };
-  return { nticks: 6 };
+  let tickvals: number[];
+  if (decades >= 1) {
+    // a decade beyond the values on each side: plotly draws only the ticks inside the axis range
+    tickvals = [];
+    for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)) + 1; k++) for (const m of [1, 2, 5]) tickvals.push(Number((m * 10 ** k).toPrecision(6)));
+  } else {
+    const raw = (hi - lo) / 4;
+    const p = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * p).find((st) => st >= raw) ?? 10 * p;
+    tickvals = [];
+    for (let v = Math.floor(lo / step) * step; v <= hi + step; v += step) if (v > 0) tickvals.push(Number(v.toPrecision(6)));
+  }
+  return { tickmode: "array", tickvals, ticktext: tickvals.map(tickLabel) };
 }
 
 /** Set readable ticks on the log axes of a single-plot figure, from the values its traces draw. */

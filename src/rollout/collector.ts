@@ -12,6 +12,9 @@
  *   under the updated policy: the price of never idling a copy, and why REINFORCE here is "on-policy
  *   up to one update" for those episodes. A call in which no episode ends gives an empty batch.
  * - `count(policy, rng, episodes)`: exactly that many whole episodes (notebooks' `sampleEpisodes`).
+ * - `group(policy, rng, { reset })`: one whole episode from every copy, all started by the same reset
+ *   (e.g. DeepRM's `{ jobSet: k }`: N rollouts of one job set from identical starts, for a baseline
+ *   per start); a copy that finishes waits for the others, and no further episode is begun.
  *
  * Policies act through `sampleRows` (the library's policies: one call for all copies, no per-step
  * allocation) or, for any object with `sample(observation, rng)`, one observation at a time.
@@ -72,6 +75,9 @@ export class Collector {
   private readonly obs: number[][];
   private readonly acts: number[][];
   private readonly rews: number[][];
+  // group mode: per-copy float32 observation rows, and the batch buffer, both reused between calls
+  private groupRows: Float32Array[] = [];
+  private groupBuffer = new Float32Array(0);
 
   /** `seed` seeds the environment's first reset (copy i draws from Rng(seed, [i])); without it the env's stream continues. */
   constructor(env: VectorLike, options: { seed?: number } = {}) {
@@ -145,6 +151,96 @@ export class Collector {
   count(policy: Actor, rng: Rng, count: number, gamma = 1): Batch {
     if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`Collector.count: episodes must be an integer >= 1; received ${String(count)}.`);
     return this.run(policy, rng, gamma, (done) => done >= count, count);
+  }
+
+  /**
+   * One whole episode from each of the N copies, all reset together with `options.reset` (and
+   * `options.seed`): for an environment whose start the reset options fix (DeepRM's `{ jobSet: k }`),
+   * N rollouts from the identical start. Copies that finish wait (they are not stepped again, so no
+   * later episode is begun or dropped), and the batch holds the N episodes end to end in copy order
+   * (copies = 1, divisor N), each row labelled `options.group` in `groups` (for a baseline per start,
+   * e.g. `timeDependentBaseline`). The environment needs a step limit, so that every episode ends.
+   *
+   * For speed with wide observations, the batch's observations are a view of a buffer that the next
+   * `group` call of this collector overwrites: use the batch (or copy it) before collecting again.
+   */
+  group(policy: Actor, rng: Rng, options: { reset?: Record<string, unknown>; seed?: number; group?: number; gamma?: number } = {}): Batch {
+    const env = this.env;
+    if (env.maxEpisodeSteps === null) {
+      throw new RangeError(`Collector.group: ${env.name} has no step limit, so an episode might never end; give it one (e.g. config.maxEpisodeSteps, or vectorize(env, { maxEpisodeSteps })).`);
+    }
+    const sampler = rowSampler(policy, env);
+    const n = env.numEnvs;
+    const od = env.obsDim;
+    const ad = env.actionDim;
+    env.reset({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.reset === undefined ? {} : { options: options.reset }) });
+    this.started = true;
+    while (this.groupRows.length < n) this.groupRows.push(new Float32Array(64 * od));
+    const acts: number[][] = Array.from({ length: n }, () => []);
+    const rews: number[][] = Array.from({ length: n }, () => []);
+    const finals = new Float32Array(n * od);
+    const returns = new Float64Array(n);
+    const lengths = new Int32Array(n);
+    const truncated = new Uint8Array(n);
+    const active = new Uint8Array(n).fill(1);
+    const row = new Float64Array(ad);
+    let running = n;
+    while (running > 0) {
+      for (let i = 0; i < n; i++) {
+        if (!active[i]) continue;
+        const t = rews[i].length;
+        let buf = this.groupRows[i];
+        if ((t + 1) * od > buf.length) {
+          const grown = new Float32Array(2 * buf.length);
+          grown.set(buf);
+          this.groupRows[i] = buf = grown;
+        }
+        buf.set(env.observations.subarray(i * od, (i + 1) * od), t * od);
+        sampler.sampleRows(buf.subarray(t * od, (t + 1) * od), 1, rng, row); // the float32 copy: cheaper to read
+        for (let k = 0; k < ad; k++) {
+          this.actions[i * ad + k] = row[k];
+          acts[i].push(row[k]);
+        }
+      }
+      env.step(this.actions, active);
+      for (let i = 0; i < n; i++) {
+        if (!active[i]) continue;
+        this.steps++;
+        rews[i].push(env.rewards[i]);
+        if (env.terminated[i] || env.truncated[i]) {
+          active[i] = 0;
+          running--;
+          truncated[i] = env.terminated[i] ? 0 : 1;
+          finals.set(env.finalObservations.subarray(i * od, (i + 1) * od), i * od);
+          returns[i] = env.episodeReturns[i];
+          lengths[i] = env.episodeLengths[i];
+        }
+      }
+    }
+    const rows = lengths.reduce((a, b) => a + b, 0);
+    if (this.groupBuffer.length < rows * od) this.groupBuffer = new Float32Array(Math.ceil(rows * 1.25) * od);
+    const b = { ...emptyBatch(0, 1, od, ad, n), rows, observations: this.groupBuffer.subarray(0, rows * od) };
+    b.gamma = options.gamma ?? 1;
+    b.rewards = new Float64Array(rows);
+    b.terminated = new Uint8Array(rows);
+    b.truncated = new Uint8Array(rows);
+    const actions = new Float32Array(rows * ad);
+    const ends = new Int32Array(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const T = lengths[i];
+      b.observations.set(this.groupRows[i].subarray(0, T * od), at * od);
+      actions.set(acts[i], at * ad);
+      b.rewards.set(rews[i], at);
+      at += T;
+      ends[i] = at - 1;
+      if (truncated[i]) b.truncated[at - 1] = 1;
+      else b.terminated[at - 1] = 1;
+      b.episodeReturns.push(returns[i]);
+      b.episodeLengths.push(T);
+    }
+    const groups = new Int32Array(rows).fill(options.group ?? 0);
+    return { ...b, actions, ends, finalObservations: finals, lastObservations: new Float32Array(od), groups };
   }
 
   private run(policy: Actor, rng: Rng, gamma: number, enough: (episodes: number, steps: number) => boolean, limit = Infinity): Batch {

@@ -150,7 +150,7 @@ describe("npm run deeprm -- evaluate", () => {
       [["evaluate", "--policy", "/nonexistent/policy.json"], /--policy \/nonexistent\/policy\.json: no such file/],
       [["evaluate", "--frob"], /Unknown option '--frob'/],
       [["evaluate", "extra"], /unexpected argument\(s\) "extra"/],
-      [["train"], /unknown command "train"; available: evaluate/],
+      [["fly"], /unknown command "fly"; available: evaluate, train/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

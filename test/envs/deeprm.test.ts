@@ -65,7 +65,7 @@ describe("DeepRM-v0: configuration", () => {
     }
     assert.throws(() => env.reset({ options: { jobs: [{ arrival: 0, length: 2, demands: [11, 1] }] } }), /demands\[0\] is 11: a job larger than the cluster/);
     assert.throws(() => env.reset({ options: { jobs: [{ arrival: 0, length: 21, demands: [1, 1] }] } }), /length must be an integer in 1 \.\. 20/);
-    assert.throws(() => env.reset({ options: { jobset: 1 } }), /unknown option "jobset" \(did you mean jobSet\?\); accepted options: jobSet, split, jobs/);
+    assert.throws(() => env.reset({ options: { jobset: 1 } }), /unknown option "jobset" \(did you mean jobSet\?\); accepted options: jobSet, split, jobs, load/);
     assert.throws(() => env.reset({ options: { jobSet: -1 } }), /options\.jobSet must be a job set number/);
     assert.throws(() => env.reset({ options: { jobSet: 1, split: "validation" } }), /options\.split must be "train" or "test"/);
   });

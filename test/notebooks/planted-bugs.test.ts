@@ -58,6 +58,13 @@ const BUGS: Bug[] = [
     caughtBy: [{ notebook: "03-baselines", message: /bias check failed for row\(s\) 1, 2, 3, 4\b/ }],
   },
   {
+    name: "GAE ignores lambda: A_t = delta_t + gamma A_{t+1}",
+    file: "estimators/returns.ts",
+    from: "out[k] = acc = delta + gamma * lambda * acc;",
+    to: "out[k] = acc = delta + gamma * acc;",
+    caughtBy: [{ notebook: "06-advantage-actor-critic", message: /gae, lambda = 0 {2}vs {2}tdErrors: differs by/ }],
+  },
+  {
     name: "off-by-one: the reward-to-go R_t starts one reward late",
     file: "estimators/returns.ts",
     from: "for (let t = a.length - 1; t >= 0; t--) out[t] = g = a[t] + gamma * g;",

@@ -42,6 +42,15 @@ describe("figure builders", () => {
     assert.equal(shapes[0].y0, -11.66);
     assert.equal(shapes[0].line.dash, "dash");
     assert.throws(() => lineChart([{ name: "a", y: [1] }], { ...axes, refLines: [{ name: "bad" }] }), /needs a finite x or y/);
+    // on a log axis the line (a shape) takes the value, its label (an annotation) takes log10 of it, as plotly.js reads them
+    const logFig = lineChart([{ name: "a", x: [1, 10], y: [0.1, 10] }], { ...axes, xLog: true, yLog: true, refLines: [{ y: 0.7, name: "y" }, { x: 5, name: "x" }] });
+    const [hLine, vLine] = logFig.layout.shapes as { y0: number; x0: number }[];
+    const [hLabel, vLabel] = logFig.layout.annotations as { y: number; x: number }[];
+    assert.equal(hLine.y0, 0.7);
+    assert.ok(Math.abs(hLabel.y - Math.log10(0.7)) < 1e-12, `label at ${hLabel.y}`);
+    assert.equal(vLine.x0, 5);
+    assert.ok(Math.abs(vLabel.x - Math.log10(5)) < 1e-12, `label at ${vLabel.x}`);
+    assert.throws(() => lineChart([{ name: "a", y: [1, 2] }], { ...axes, yLog: true, refLines: [{ y: 0, name: "zero" }] }), /is at 0 on a log axis; expected a value > 0/);
   });
 
   test("histogram, bar chart, heatmap, scatter, overlay and subplots", () => {
@@ -89,11 +98,18 @@ describe("house style: legends, bands, log ticks, ranges", () => {
   });
 
   test("log axes label 1-2-5 over one to three decades, powers of ten beyond; ranges in data units", () => {
-    const tick = (ys: number[]) => (lineChart([{ name: "a", y: ys }], { ...axes, yLog: true }).layout.yaxis as { dtick?: unknown }).dtick;
-    assert.equal(tick([1, 50]), "D2");
+    const yaxis = (ys: number[]) => lineChart([{ name: "a", y: ys }], { ...axes, yLog: true }).layout.yaxis as { dtick?: unknown; tickvals?: number[]; ticktext?: string[] };
+    const tick = (ys: number[]) => yaxis(ys).dtick;
+    // one to three decades: 1-2-5 in every decade, each labelled with its full value (not a bare "5" for 0.5)
+    const some = yaxis([0.3, 50]);
+    assert.equal(some.dtick, undefined);
+    for (const v of [0.5, 1, 2, 5, 10, 20, 50]) assert.ok(some.tickvals?.includes(v), `tick ${v} in ${some.tickvals}`);
+    assert.equal(some.ticktext?.[some.tickvals!.indexOf(0.5)], "0.5");
+    assert.equal(some.ticktext?.[some.tickvals!.indexOf(20)], "20");
     assert.equal(tick([0.01, 50]), 1);
-    assert.equal(tick([2, 3]), undefined);
-    assert.equal((lineChart([{ name: "a", y: [2, 3] }], { ...axes, yLog: true }).layout.yaxis as { nticks?: number }).nticks, 6);
+    // under a decade: a few round values, in full (no "8 9" for 0.8 and 0.9)
+    const narrow = yaxis([0.62, 1.3]);
+    assert.deepEqual(narrow.ticktext, ["0.6", "0.8", "1", "1.2", "1.4"]);
     const ranged = lineChart([{ name: "a", x: [1, 10, 100], y: [1, 2, 3] }], { ...axes, xLog: true, xRange: [1, 1000], yRange: [-100, 0] });
     assert.deepEqual((ranged.layout.xaxis as { range: number[] }).range, [0, 3]);
     assert.deepEqual((ranged.layout.yaxis as { range: number[] }).range, [-100, 0]);

@@ -37,7 +37,7 @@ test("--help lists the options, the environments and every config field with its
     const file = { reinforce: "reinforce", a2c: "a2c", actorCritic: "actor-critic" }[algo];
     const section = squash(r.stdout.split(`\n${algo} (`)[1].split("\n\n")[0]);
     for (const [key, value] of Object.entries(resolveConfig(algo, {}))) {
-      const shown = value === undefined ? "-" : JSON.stringify(value);
+      const shown = value === undefined || value === null ? "-" : JSON.stringify(value); // as formatDefault shows them
       assert.ok(section.includes(` ${key} ${shown} `) || section.includes(` ${key} ${shown.slice(0, 17)}`), `${algo}.${key} with default ${shown}`);
     }
     // Every one-line doc comment of the config interface, as the source has it.
@@ -71,7 +71,7 @@ test("unknown words get a did-you-mean; config errors are found before anything 
   assert.match(usageError(["--algo", "a2c", "--totalSteps", "100"]), /unknown option --totalSteps \(did you mean --steps\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "learningRate=0.1"]), /unknown config key "learningRate" \(did you mean lr\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "lr=-1"]), /config\.lr must be a positive number; received -1/);
-  assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae"; received "gea"/);
+  assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae", "qv"; received "gea"/);
   assert.match(usageError(["--algo", "a2c", "--env", "Pendulum-v1", "--set", 'envKwargs={"G":9}']), /unknown argument\(s\) G; accepted: g/);
   assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seeds/);
   assert.match(usageError(["--algo", "a2c", "--steps", "1e3x"]), /--steps must be an integer >= 1; received "1e3x"/);

@@ -28,6 +28,8 @@
  * - `{ jobSet: k, split?: "train" | "test" }`: numbered job set k of that split, from the `seed`
  *   argument; every reset with it starts from the identical job set (for N rollouts per job set);
  * - `{ jobs: [{ arrival, length, demands }, ...] }`: exactly these jobs.
+ * A drawn or numbered job set can take `{ load }` too: it is then drawn at that load rather than the
+ * `load` argument's (one environment serves a training run that mixes loads).
  *
  * **Episode end.**
  * - Termination: every job of the job set has arrived (time >= `jobSetLength`) and is done.

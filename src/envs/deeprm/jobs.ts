@@ -34,14 +34,17 @@ export function jobSetRng(seed: number, split: JobSetSplit, index: number): Rng 
 
 const draw = (rng: Rng, r: IntRange) => rng.integer(r.low, r.high + 1);
 
-/** Draw a job set into the state's job rows (and clear the rest). Returns the number of jobs. */
-export function drawJobSet(cfg: DeepRMConfig, rng: Rng, s: Float64Array, o: number): number {
+/**
+ * Draw a job set into the state's job rows (and clear the rest), with arrivals at `arrivalProbability`
+ * per step (default the configuration's). Returns the number of jobs.
+ */
+export function drawJobSet(cfg: DeepRMConfig, rng: Rng, s: Float64Array, o: number, arrivalProbability = cfg.arrivalProbability): number {
   const { jobs, jobWidth } = cfg.layout;
   const d = cfg.dist;
   const R = cfg.resources;
   let n = 0;
   for (let t = 0; t < cfg.jobSetLength; t++) {
-    if (!(rng.random() < cfg.arrivalProbability)) continue;
+    if (!(rng.random() < arrivalProbability)) continue;
     const row = o + jobs + n * jobWidth;
     s[row] = t;
     s[row + 1] = rng.random() < SHORT_JOB_PROBABILITY ? draw(rng, d.shortLength) : draw(rng, d.longLength);

@@ -28,10 +28,18 @@ export interface DeepRMResetOptions {
   split?: JobSetSplit;
   /** Run exactly these jobs (sorted by arrival). */
   jobs?: Job[];
+  /**
+   * Draw the job set (numbered or not) at this load instead of the `load` argument's: a training
+   * run can mix loads in one environment. Job set k at another load uses the same random numbers.
+   */
+  load?: number;
 }
 
 /** What a reset runs: a job set drawn from the reset's random stream, a numbered one, or given jobs. */
-export type JobSetChoice = { kind: "random" } | { kind: "numbered"; index: number; split: JobSetSplit } | { kind: "explicit"; jobs: Job[] };
+export type JobSetChoice =
+  | { kind: "random"; arrivalProbability: number }
+  | { kind: "numbered"; index: number; split: JobSetSplit; arrivalProbability: number }
+  | { kind: "explicit"; jobs: Job[] };
 
 
 function describe(v: unknown): string {
@@ -44,12 +52,17 @@ function describe(v: unknown): string {
  * the same array does not check it again.
  */
 export function jobSetChoice(cfg: DeepRMConfig, options: Record<string, unknown>, where: string, cache?: WeakMap<object, Job[]>): JobSetChoice {
-  const { jobSet, split, jobs } = options;
+  const { jobSet, split, jobs, load } = options;
   if (split !== undefined && !JOB_SET_SPLITS.includes(split as JobSetSplit)) {
     throw new RangeError(`${where}: options.split must be "train" or "test"; received ${describe(split)}.`);
   }
+  if (load !== undefined && (typeof load !== "number" || !(load > 0) || !Number.isFinite(load))) {
+    throw new RangeError(`${where}: options.load must be a finite number > 0 (e.g. 1.3 for 130% of the capacity); received ${describe(load)}.`);
+  }
+  const arrivalProbability = load === undefined ? cfg.arrivalProbability : Math.min(1, (load as number) / cfg.unitLoad);
   if (jobs !== undefined) {
     if (jobSet !== undefined || split !== undefined) throw new RangeError(`${where}: give either options.jobs or options.jobSet (with options.split), not both.`);
+    if (load !== undefined) throw new RangeError(`${where}: options.load sets how a job set is drawn; options.jobs gives the jobs themselves: give one of them.`);
     let checked = typeof jobs === "object" && jobs !== null ? cache?.get(jobs) : undefined;
     if (!checked) {
       checked = checkJobs(cfg, jobs, `${where}: options`);
@@ -61,10 +74,10 @@ export function jobSetChoice(cfg: DeepRMConfig, options: Record<string, unknown>
     if (typeof jobSet !== "number" || !Number.isSafeInteger(jobSet) || jobSet < 0) {
       throw new RangeError(`${where}: options.jobSet must be a job set number, an integer >= 0; received ${describe(jobSet)}.`);
     }
-    return { kind: "numbered", index: jobSet, split: (split as JobSetSplit | undefined) ?? "train" };
+    return { kind: "numbered", index: jobSet, split: (split as JobSetSplit | undefined) ?? "train", arrivalProbability };
   }
   if (split !== undefined) throw new RangeError(`${where}: options.split needs options.jobSet (which job set of the split to run).`);
-  return { kind: "random" };
+  return { kind: "random", arrivalProbability };
 }
 
 /** Clear the state and put the chosen job set at time 0 (its first arrivals included). */
@@ -74,7 +87,7 @@ export function resetState(cfg: DeepRMConfig, choice: JobSetChoice, rng: Rng, s:
   s.fill(-1, o + L.finish, o + L.avail);
   s.fill(cfg.capacity, o + L.avail, o + L.size);
   if (choice.kind === "explicit") writeJobs(cfg, choice.jobs, s, o);
-  else drawJobSet(cfg, choice.kind === "numbered" ? jobSetRng(cfg.seed, choice.split, choice.index) : rng, s, o);
+  else drawJobSet(cfg, choice.kind === "numbered" ? jobSetRng(cfg.seed, choice.split, choice.index) : rng, s, o, choice.arrivalProbability);
   arrive(cfg, s, o);
 }
 
@@ -202,8 +215,8 @@ export function isDone(cfg: DeepRMConfig, s: ArrayLike<number>, o: number): bool
   return s[o + H.time] >= cfg.jobSetLength && s[o + H.inSystem] === 0;
 }
 
-/** The options DeepRM's reset accepts: a numbered job set of a split, or an explicit list of jobs. */
-export const DEEPRM_RESET_OPTIONS = ["jobSet", "split", "jobs"] as const;
+/** The options DeepRM's reset accepts: a numbered job set of a split, or an explicit list of jobs; the load to draw at. */
+export const DEEPRM_RESET_OPTIONS = ["jobSet", "split", "jobs", "load"] as const;
 
 /** DeepRM's vector kernel, with the configuration it was built from. */
 export interface DeepRMKernel extends VectorKernel {

@@ -114,3 +114,108 @@ export class WasmForward {
     return out;
   }
 }
+
+/**
+ * The sparse first layer z = x W + b in WebAssembly SIMD (mlp.wat's `sparse_forward` and
+ * `sparse_weight_grad`, float32): x's inputs are tested four at a time and only the rows of W where
+ * x is non-zero are added, so a mostly-zero input (DeepRM's state image) costs a fraction of the dense
+ * product. Rows go through the module's memory in chunks of `CHUNK_ROWS`; widths are padded to
+ * multiples of 4 with zeros (which add nothing). `Mlp` uses one kernel for acting (its snapshot of the
+ * weights) and one for TF.js (the variables' current values).
+ */
+export class SparseKernel {
+  static readonly CHUNK_ROWS = 256;
+  private readonly memory: Float32Array;
+  private readonly exports: {
+    sparse_forward(x: number, rows: number, n: number, w: number, b: number, m: number, out: number): void;
+    sparse_weight_grad(x: number, rows: number, n: number, dz: number, m: number, dw: number): void;
+  };
+  private readonly n4: number;
+  private readonly m4: number;
+  // float offsets of the blocks
+  private readonly xAt = 0;
+  private readonly wAt: number;
+  private readonly bAt: number;
+  private readonly outAt: number;
+  private readonly dzAt: number;
+  private readonly dwAt: number;
+
+  /** A kernel for n inputs and m outputs, or null when WebAssembly SIMD is unavailable (or PG_MLP_KERNEL=typescript). */
+  static create(n: number, m: number): SparseKernel | null {
+    if (defaultKernel() !== "wasm-simd") return null;
+    return new SparseKernel(wasmModule() as WebAssembly.Module, n, m);
+  }
+
+  private constructor(
+    mod: WebAssembly.Module,
+    readonly n: number,
+    readonly m: number,
+  ) {
+    this.n4 = padTo(n, 4);
+    this.m4 = padTo(m, 4);
+    const C = SparseKernel.CHUNK_ROWS;
+    this.wAt = C * this.n4;
+    this.bAt = this.wAt + this.n4 * this.m4;
+    this.outAt = this.bAt + this.m4;
+    this.dzAt = this.outAt + C * this.m4;
+    this.dwAt = this.dzAt + C * this.m4;
+    const end = this.dwAt + this.n4 * this.m4;
+    const instance = new WebAssembly.Instance(mod, {});
+    const mem = instance.exports.memory as WebAssembly.Memory;
+    const pages = Math.ceil((end * 4) / PAGE);
+    if (pages > 1) mem.grow(pages - 1);
+    this.memory = new Float32Array(mem.buffer);
+    this.exports = instance.exports as unknown as SparseKernel["exports"];
+  }
+
+  /** Set W ([n][m] row-major: row i holds input i's weights) and b [m]. */
+  setWeights(w: ArrayLike<number>, b: ArrayLike<number>): void {
+    const { n, m, m4 } = this;
+    const mem = this.memory;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) mem[this.wAt + i * m4 + j] = w[i * m + j];
+    for (let j = 0; j < m; j++) mem[this.bAt + j] = b[j];
+  }
+
+  /** Copy rows r0 .. r0 + count - 1 of x (rows of n numbers from xOff) into the module's input block. */
+  private load(x: ArrayLike<number>, xOff: number, count: number): void {
+    const { n, n4 } = this;
+    const mem = this.memory;
+    const typed = ArrayBuffer.isView(x);
+    if (typed && n4 === n) {
+      mem.set((x as Float32Array).subarray(xOff, xOff + count * n), this.xAt);
+      return;
+    }
+    for (let r = 0; r < count; r++) {
+      if (typed) mem.set((x as Float32Array).subarray(xOff + r * n, xOff + (r + 1) * n), this.xAt + r * n4);
+      else for (let i = 0; i < n; i++) mem[this.xAt + r * n4 + i] = x[xOff + r * n + i];
+    }
+  }
+
+  /** z = x W + b for `rows` rows of x starting at x[xOff], into out (rows x m). */
+  forward(x: ArrayLike<number>, xOff: number, rows: number, out: Float32Array | Float64Array): void {
+    const { n4, m, m4 } = this;
+    const mem = this.memory;
+    for (let r0 = 0; r0 < rows; r0 += SparseKernel.CHUNK_ROWS) {
+      const count = Math.min(SparseKernel.CHUNK_ROWS, rows - r0);
+      this.load(x, xOff + r0 * this.n, count);
+      this.exports.sparse_forward(this.xAt * 4, count, n4, this.wAt * 4, this.bAt * 4, m4, this.outAt * 4);
+      for (let r = 0; r < count; r++) for (let j = 0; j < m; j++) out[(r0 + r) * m + j] = mem[this.outAt + r * m4 + j];
+    }
+  }
+
+  /** x^T dz ([n][m] row-major, float32 sums per chunk added in float64) for `rows` rows of x and of dz (rows x m). */
+  weightGrad(x: ArrayLike<number>, rows: number, dz: ArrayLike<number>): Float32Array {
+    const { n, n4, m, m4 } = this;
+    const mem = this.memory;
+    const dw = new Float64Array(n * m); // each chunk's float32 sums added up in float64
+    for (let r0 = 0; r0 < rows; r0 += SparseKernel.CHUNK_ROWS) {
+      const count = Math.min(SparseKernel.CHUNK_ROWS, rows - r0);
+      this.load(x, r0 * n, count);
+      for (let r = 0; r < count; r++) for (let j = 0; j < m; j++) mem[this.dzAt + r * m4 + j] = dz[(r0 + r) * m + j];
+      mem.fill(0, this.dwAt, this.dwAt + n4 * m4);
+      this.exports.sparse_weight_grad(this.xAt * 4, count, n4, this.dzAt * 4, m4, this.dwAt * 4);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) dw[i * m + j] += mem[this.dwAt + i * m4 + j];
+    }
+    return Float32Array.from(dw);
+  }
+}

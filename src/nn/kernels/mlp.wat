@@ -2,9 +2,10 @@
 ;; lanes (TF.js holds the weights in float32, so they are stored exactly). `npm run build:wasm`
 ;; assembles this file into mlp-wasm.ts (base64); src/policies/kernels/forward.ts lays out the
 ;; memory and calls `forward`. The plain-TypeScript pass (Mlp.forwardPlain) is the reference it is
-;; tested against.
+;; tested against. `sparse_forward` and `sparse_weight_grad` are the sparse first layer (Mlp's
+;; `sparseInput`; their memory is laid out by forward.ts's SparseKernel).
 ;;
-;; Memory layout (byte offsets, every block 16-byte aligned):
+;; Memory layout (of `forward`) (byte offsets, every block 16-byte aligned):
 ;;   0: i32 number of layers; 4: i32 activation (0 tanh, 1 relu)
 ;;   16 + 24 l: layer l's table: i32 x, w, b, out (byte offsets), i32 nIn, nOut (padded widths)
 ;;   then the input, and per layer its weights [nOut][nIn] (row j: the weights into output j),
@@ -97,4 +98,74 @@
         (then (call $activate (i32.load offset=12 (local.get $t)) (i32.load offset=20 (local.get $t)) (i32.load (i32.const 4)))))
       (local.set $l (i32.add (local.get $l) (i32.const 1)))
       (br $layers))))
+  ;; Sparse first layer. x holds `rows` rows of n floats (n a multiple of 4), W is [n][m] row-major
+  ;; (m a multiple of 4): out[r][j] = b[j] + sum over i with x[r][i] != 0 of x[r][i] W[i][j]. Four
+  ;; inputs are tested at once (v128.any_true), so a mostly-zero row costs about n / 4 loads.
+  (func (export "sparse_forward") (param $x i32) (param $rows i32) (param $n i32) (param $w i32) (param $b i32) (param $m i32) (param $out i32)
+    (local $r i32) (local $i i32) (local $k i32) (local $j i32) (local $xv v128) (local $v f32) (local $wrow i32) (local $o i32) (local $end i32)
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+      (memory.copy (local.get $o) (local.get $b) (i32.shl (local.get $m) (i32.const 2)))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $i (local.get $x))
+      (block $scanDone (loop $scan
+        (br_if $scanDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $xv (v128.load (local.get $i)))
+        (if (v128.any_true (local.get $xv)) (then
+          (local.set $k (i32.const 0))
+          (loop $lanes
+            (local.set $v (f32.load (i32.add (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+            (if (f32.ne (local.get $v) (f32.const 0)) (then
+              ;; row of W for input (i - x) / 4 + k
+              (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.mul (i32.add (i32.shr_u (i32.sub (local.get $i) (local.get $x)) (i32.const 2)) (local.get $k)) (local.get $m)) (i32.const 2))))
+              (local.set $j (i32.const 0))
+              (loop $cols
+                (v128.store (i32.add (local.get $o) (local.get $j))
+                  (f32x4.add (v128.load (i32.add (local.get $o) (local.get $j)))
+                    (f32x4.mul (f32x4.splat (local.get $v)) (v128.load (i32.add (local.get $wrow) (local.get $j))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $cols (i32.lt_u (local.get $j) (i32.shl (local.get $m) (i32.const 2)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $scan)))
+      (local.set $x (local.get $end))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
+  ;; The sparse first layer's weight gradient, added into dw [n][m]: dw[i][j] += x[r][i] dz[r][j] for
+  ;; the non-zero x[r][i] of each of the `rows` rows (layouts as in sparse_forward; dz is [rows][m]).
+  (func (export "sparse_weight_grad") (param $x i32) (param $rows i32) (param $n i32) (param $dz i32) (param $m i32) (param $dw i32)
+    (local $r i32) (local $i i32) (local $k i32) (local $j i32) (local $xv v128) (local $v f32) (local $wrow i32) (local $d i32) (local $end i32)
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $d (i32.add (local.get $dz) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $i (local.get $x))
+      (block $scanDone (loop $scan
+        (br_if $scanDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $xv (v128.load (local.get $i)))
+        (if (v128.any_true (local.get $xv)) (then
+          (local.set $k (i32.const 0))
+          (loop $lanes
+            (local.set $v (f32.load (i32.add (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+            (if (f32.ne (local.get $v) (f32.const 0)) (then
+              (local.set $wrow (i32.add (local.get $dw) (i32.shl (i32.mul (i32.add (i32.shr_u (i32.sub (local.get $i) (local.get $x)) (i32.const 2)) (local.get $k)) (local.get $m)) (i32.const 2))))
+              (local.set $j (i32.const 0))
+              (loop $cols
+                (v128.store (i32.add (local.get $wrow) (local.get $j))
+                  (f32x4.add (v128.load (i32.add (local.get $wrow) (local.get $j)))
+                    (f32x4.mul (f32x4.splat (local.get $v)) (v128.load (i32.add (local.get $d) (local.get $j))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br_if $cols (i32.lt_u (local.get $j) (i32.shl (local.get $m) (i32.const 2)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $scan)))
+      (local.set $x (local.get $end))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
 )
