@@ -16,7 +16,7 @@ import { grading } from "../../src/index";
 const root = path.join(__dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-assignments-test-"));
 const studentDir = path.join(tmp, "student");
-const GRADED = ["00-setup", "01-policy-search", "02-reinforce", "03-baselines"];
+const GRADED = ["00-setup", "01-policy-search", "02-reinforce", "03-baselines", "05-policy-gradient-theorem", "07-bias-variance"];
 type Nb = grading.NotebookJson;
 
 const readNb = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as Nb;
@@ -112,8 +112,15 @@ describe("npm run grade", () => {
     }
     const nb02 = instructor("02-reinforce");
     const nb03 = instructor("03-baselines");
-    // the three typical mistakes of the issue (GAE's is in test/grading/checks.test.ts until notebook 07 has the exercise)
+    // the three typical mistakes of the issue
     write(cls, "mistake-rtg.ipynb", edit(nb02, "g04", (s) => replaceRegion(s, "return rewards.map((r, t) => gamma ** t * r);")));
+    write(cls, "mistake-gae.ipynb", edit(instructor("07-bias-variance"), "g07", (s) => replaceRegion(s, `const A = new Array<number>(rewards.length);
+  let acc = 0;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    const next = terminated && t === rewards.length - 1 ? 0 : values[t + 1];
+    acc = A[t] = rewards[t] + lambda * next - values[t] + lambda * gamma * acc;
+  }
+  return A;`)));
     write(cls, "mistake-baseline.ipynb", edit(nb03, "g01", (s) => replaceRegion(s, "let b = initial;\n  return returns.map((R) => (b = alpha * R + (1 - alpha) * b));")));
     // tampering: a wrong rewardToGo, with the reference, the check and the library patched, a fake PASS and a forged grades.csv
     const forged = JSON.stringify(path.join(cls, "grades.csv"));
@@ -155,6 +162,8 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
   test("a typical mistake loses exactly its exercise's points, with the symptom named", () => {
     assert.deepEqual(pointsOf(rows, "mistake-rtg"), [2, 0, 3]);
     assert.match(of(rows, "mistake-rtg")[1].message, /rewardToGo: each reward is discounted by its own step/);
+    assert.deepEqual(pointsOf(rows, "mistake-gae"), [3, 2, 0]);
+    assert.match(of(rows, "mistake-gae")[2].message, /gae: lambda and gamma are swapped/);
     assert.deepEqual(pointsOf(rows, "mistake-baseline"), [0, 2, 2]);
     assert.match(of(rows, "mistake-baseline")[0].message, /movingAverageBaseline: the baseline is updated before it is used.*depends on trajectory i's own actions/);
   });
