@@ -10,7 +10,7 @@
  */
 import { Rng } from "../rng";
 import { standardError } from "../stats";
-import { gae, nStepAdvantages, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
+import { discountedReturns, gae, nStepAdvantages, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
 import { MovingAverageBaseline, timeDependentBaseline, williamsOptimalBaseline } from "../baselines/index";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -406,4 +406,156 @@ define({
     { symptom: "the variance is that of the mean, tr(S) / B, not of one estimate", wrong: (x: number[][], g: number[]) => { const m = measureOf(x, g); return { biasSquared: m.biasSquared, variance: m.variance / x.length, mse: m.mse }; } },
   ],
   hint: "mean m_j over the estimates; tr(S) = sum_i |x_i - m|^2 / (B - 1); biasSquared = |m - g|^2 - tr(S) / B; mse = sum_i |x_i - g|^2 / B, which equals biasSquared + variance.",
+});
+
+// ---- 04-deeprm: the per-job-set time-dependent baseline, the mean slowdown
+/** Rollouts given one after another as one segment, each an episode, with its job set as the group. */
+const jobSetSegment = (rollouts: number[][], jobSets: number[], gamma: number) => {
+  const rewards = rollouts.flat();
+  const terminated = rollouts.flatMap((r) => r.map((_, t) => (t === r.length - 1 ? 1 : 0)));
+  const groups = rollouts.flatMap((r, i) => r.map(() => jobSets[i]));
+  return { rewards, terminated, groups, gamma };
+};
+/** A flat per-row array cut back into rollouts. */
+const perRollout = (rollouts: number[][], flat: ArrayLike<number>) => {
+  let k = 0;
+  return rollouts.map((r) => r.map(() => flat[k++]));
+};
+/** R_t^i - b_t, where b_t averages the rewards-to-go of the rollouts for which `sameSet(i, j)`, as chosen by `over`. */
+const jobSetAdvantagesOf = (rollouts: number[][], jobSets: number[], gamma: number, opts: { sharedAcrossSets?: boolean; onlyRunning?: boolean; ofRewards?: boolean } = {}) => {
+  const R = rollouts.map((r) => (opts.ofRewards ? r.slice() : arr(rewardToGo(r, gamma))));
+  const peers = (i: number) => rollouts.map((_, j) => j).filter((j) => opts.sharedAcrossSets || jobSets[j] === jobSets[i]);
+  return rollouts.map((r, i) =>
+    r.map((_, t) => {
+      const ps = peers(i).filter((j) => !opts.onlyRunning || rollouts[j].length > t);
+      const b = ps.reduce((acc, j) => acc + (R[j][t] ?? 0), 0) / ps.length;
+      return arr(rewardToGo(r, gamma))[t] - b;
+    }),
+  );
+};
+define({
+  name: "jobSetAdvantages",
+  signature: "jobSetAdvantages(rollouts: number[][], jobSets: number[], gamma: number): number[][]",
+  task: "DeepRM's psi_t = R_t^i - b_t for every step of every rollout i, where b_t is the mean over the rollouts of the same job set (jobSets[i]) of their reward-to-go at step t, a rollout that has ended before t counting 0",
+  points: 3,
+  args: ["rollouts", "jobSets", "gamma"],
+  cases: (seed) => [
+    [[[-1, -1, -1], [-1]], [0, 0], 1],
+    [[[-1, -1], [-3, -3], [-10, -10, -10], [-12]], [0, 0, 1, 1], 1],
+    ...randomCases(seed, (r) => {
+      const sets = r.integer(1, 4);
+      const rollouts = Array.from({ length: r.integer(2, 8) }, () => randomRewards(r, r.integer(1, 9)).map((x) => -Math.abs(x)));
+      return [rollouts, rollouts.map((_, i) => (i < sets ? i : r.integer(0, sets))), [1, 0.99, 0.9][r.integer(0, 3)]];
+    }),
+  ],
+  reference: (rollouts: number[][], jobSets: number[], gamma: number) => {
+    const seg = jobSetSegment(rollouts, jobSets, gamma);
+    const R = rewardToGo(seg);
+    const b = timeDependentBaseline(R, seg);
+    return perRollout(rollouts, Float64Array.from(R, (x, k) => x - b[k]));
+  },
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "one b_t is shared by all job sets: the baseline must average only the rollouts of the same job set (a busy job set's returns are far below a quiet one's)", wrong: (ro: number[][], js: number[], g: number) => jobSetAdvantagesOf(ro, js, g, { sharedAcrossSets: true }) },
+    { symptom: "step t averages only over the rollouts still running at t, not over all N of the job set (an ended rollout counts 0)", wrong: (ro: number[][], js: number[], g: number) => jobSetAdvantagesOf(ro, js, g, { onlyRunning: true }) },
+    { symptom: "b_t averages the rewards r_{t+1}, not the rewards-to-go R_t", wrong: (ro: number[][], js: number[], g: number) => jobSetAdvantagesOf(ro, js, g, { ofRewards: true }) },
+    { symptom: "these are the rewards-to-go R_t: the baseline b_t is not subtracted", wrong: (ro: number[][], _js: number[], g: number) => ro.map((r) => arr(rewardToGo(r, g))) },
+  ],
+  hint: "compute every rollout's rewards-to-go; for rollout i and step t, b_t = (sum of R_t^j over the rollouts j with jobSets[j] = jobSets[i] that reach t) / (number of rollouts of that job set); psi = R_t^i - b_t.",
+});
+
+define({
+  name: "meanSlowdown",
+  signature: "meanSlowdown(arrivals: number[], finishes: number[], lengths: number[]): number",
+  task: "the mean slowdown of a finished episode's jobs, (1/J) sum_j (f_j - a_j) / T_j, with arrival a_j, finish f_j and ideal length T_j of job j",
+  points: 2,
+  args: ["arrivals", "finishes", "lengths"],
+  cases: (seed) => [
+    [[0, 0], [1, 4], [1, 2]],
+    [[3], [13], [10]],
+    [[0, 1, 2], [15, 4, 3], [15, 1, 1]],
+    ...randomCases(seed, (r) => {
+      const J = r.integer(1, 12);
+      const arrivals = Array.from({ length: J }, () => r.integer(0, 50));
+      const lengths = Array.from({ length: J }, () => (r.uniform() < 0.8 ? r.integer(1, 4) : r.integer(10, 16)));
+      return [arrivals, arrivals.map((a, j) => a + lengths[j] + (r.uniform() < 0.3 ? 0 : r.integer(0, 20))), lengths];
+    }),
+  ],
+  reference: (a: number[], f: number[], T: number[]) => mean(a.map((x, j) => (f[j] - x) / T[j])),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "this is the mean completion time f_j - a_j: it is not divided by the job's length T_j", wrong: (a: number[], f: number[]) => mean(a.map((x, j) => f[j] - x)) },
+    { symptom: "this is the waiting time over the length, (f_j - a_j - T_j) / T_j: 1 less than the slowdown (a job served at once has slowdown 1)", wrong: (a: number[], f: number[], T: number[]) => mean(a.map((x, j) => (f[j] - x - T[j]) / T[j])) },
+    { symptom: "this is the ratio of the means, sum (f_j - a_j) / sum T_j, not the mean of the ratios: long jobs outweigh short ones", wrong: (a: number[], f: number[], T: number[]) => a.reduce((acc, x, j) => acc + f[j] - x, 0) / T.reduce((x, y) => x + y, 0) },
+    { symptom: "the slowdowns are summed, not averaged over the J jobs", wrong: (a: number[], f: number[], T: number[]) => a.reduce((acc, x, j) => acc + (f[j] - x) / T[j], 0) },
+  ],
+  hint: "for each job j: (finishes[j] - arrivals[j]) / lengths[j]; then the mean of these J numbers.",
+});
+
+// ---- 06-advantage-actor-critic: a V critic's advantage and the critic's targets on a segment
+/**
+ * V of the state after row k of a segment of episodes end to end: 0 after a terminal state; the final
+ * observation's value (finalValues[k]) after a truncation or at the segment's last row; else values[k + 1].
+ */
+const nextValueOf = (values: number[], terminated: boolean[], truncated: boolean[], finalValues: number[], k: number) =>
+  terminated[k] ? 0 : truncated[k] || k === values.length - 1 ? finalValues[k] : values[k + 1];
+const criticSegment = (rewards: number[], values: number[], terminated: boolean[], truncated: boolean[], finalValues: number[], gamma: number) => ({
+  rewards,
+  values,
+  terminated,
+  truncated,
+  gamma,
+  nextValues: rewards.map((_, k) => nextValueOf(values, terminated, truncated, finalValues, k)),
+});
+const randomEnds = (r: Rng, T: number) => {
+  const terminated = Array.from({ length: T }, () => r.uniform() < 0.2);
+  const truncated = terminated.map((x) => !x && r.uniform() < 0.2);
+  return { terminated, truncated };
+};
+const segmentCases = (seed: number, withValues: boolean): Args[] => [
+  // episodes end to end: a termination at row 1, a truncation at row 3, the segment cut at row 5
+  [[1, 1, 2, 2, 3, 3], ...(withValues ? [[0.5, 0.4, 3, 2, 1, 0.5]] : []), [false, true, false, false, false, false], [false, false, false, true, false, false], [9, 9, 9, 4, 9, 6], 0.9],
+  [[0, 0, 1], ...(withValues ? [[0.2, 0.4, 0.6]] : []), [false, false, true], [false, false, false], [0, 0, 5], 0.99],
+  ...randomCases(seed, (r) => {
+    const T = r.integer(2, 12);
+    const { terminated, truncated } = randomEnds(r, T);
+    return [randomRewards(r, T), ...(withValues ? [randomRewards(r, T)] : []), terminated, truncated, randomRewards(r, T), gammaOf(r)];
+  }),
+];
+const noFinal = (x: number[]) => x.map(() => 0);
+define({
+  name: "criticAdvantages",
+  signature: "criticAdvantages(rewards: number[], values: number[], terminated: boolean[], truncated: boolean[], finalValues: number[], gamma: number): number[]",
+  task: "the advantage from a V critic, A_t = r_{t+1} + gamma V(s_{t+1}) - V(s_t), for every row of a segment of episodes end to end (values[k] = V(s_k)); V(s_{t+1}) is 0 after a termination, finalValues[k] (the final observation's value) after a truncation or at the segment's last row, else values[k + 1]",
+  points: 3,
+  args: ["rewards", "values", "terminated", "truncated", "finalValues", "gamma"],
+  cases: (seed) => segmentCases(seed, true),
+  reference: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term, trunc, fin, g))),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "a truncation is treated as a termination: a time limit does not end the task, so V of the final observation must be bootstrapped, not 0", wrong: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term.map((x, k) => x || trunc[k]), trunc, fin, g))) },
+    { symptom: "after a truncation, V of the next episode's first state (values[k + 1]) is used instead of the final observation's value", wrong: (r: number[], v: number[], term: boolean[], _trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term, term.map(() => false), fin, g))) },
+    { symptom: "a terminal state is bootstrapped: after a termination V(s_{t+1}) counts 0", wrong: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => r.map((x, k) => x + g * (term[k] ? (k === r.length - 1 ? fin[k] : v[k + 1]) : nextValueOf(v, term, trunc, fin, k)) - v[k]) },
+    { symptom: "V(s_{t+1}) is not discounted by gamma", wrong: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[]) => r.map((x, k) => x + nextValueOf(v, term, trunc, fin, k) - v[k]) },
+    { symptom: "the segment's last row bootstraps from 0: the segment was cut mid-episode, V of its last observation (finalValues) is needed", wrong: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term, trunc, fin.map((x, k) => (k === r.length - 1 && !trunc[k] ? 0 : x)), g))) },
+  ],
+  hint: "for row k: next = 0 if terminated[k]; finalValues[k] if truncated[k] or k is the last row; else values[k + 1]; A = rewards[k] + gamma * next - values[k].",
+});
+
+define({
+  name: "criticTargets",
+  signature: "criticTargets(rewards: number[], terminated: boolean[], truncated: boolean[], finalValues: number[], gamma: number): number[]",
+  task: "the critic's regression targets of A2C on a segment of episodes end to end: the discounted return from every row to its episode's end, R_k = r_{k+1} + gamma R_{k+1}, restarting at each episode's end from 0 after a termination and from finalValues[k] (the final observation's value) after a truncation or at the segment's last row",
+  points: 2,
+  args: ["rewards", "terminated", "truncated", "finalValues", "gamma"],
+  cases: (seed) => segmentCases(seed, false),
+  reference: (r: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(discountedReturns(criticSegment(r, noFinal(r), term, trunc, fin, g))),
+  tolerance: 1e-9,
+  mistakes: [
+    { symptom: "the returns run across episode boundaries: the sum must restart at every termination and truncation", wrong: (r: number[], _term: boolean[], _trunc: boolean[], fin: number[], g: number) => arr(rewardToGo(r, g)).map((x, k) => x + g ** (r.length - k) * fin[r.length - 1]) },
+    { symptom: "a truncation is treated as a termination: a time limit does not end the task, so V of the final observation must be bootstrapped, not 0", wrong: (r: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(discountedReturns(criticSegment(r, noFinal(r), term.map((x, k) => x || trunc[k]), trunc, fin, g))) },
+    { symptom: "no bootstrap at all: the sums after a truncation and at the segment's end start from 0 instead of V of the final observation", wrong: (r: number[], term: boolean[], trunc: boolean[], _fin: number[], g: number) => arr(discountedReturns(criticSegment(r, noFinal(r), term, trunc, noFinal(r), g))) },
+    { symptom: "a terminal state is bootstrapped: after a termination the return starts from 0", wrong: (r: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(discountedReturns(criticSegment(r, noFinal(r), term.map(() => false), term.map((x, k) => x || trunc[k]), fin, g))) },
+  ],
+  hint: "go backwards: at the last row and wherever an episode ends, restart from 0 (terminated) or finalValues[k] (truncated, or the segment's last row); then R_k = rewards[k] + gamma * R.",
 });

@@ -92,6 +92,60 @@ describe("grading checks", () => {
     }
   });
 
+  test("04: meanSlowdown's reference agrees with the DeepRM environment; jobSetAdvantages' with the per-rollout baseline of each job set", async () => {
+    const pg = require("../../src/index") as typeof import("../../src/index");
+    await pg.initTf();
+    const env = pg.make("DeepRM-v0", { load: 1.3, seed: 7 });
+    const sjf = new pg.deeprm.SJF(env.env.config);
+    for (const jobSet of [0, 4]) {
+      let obs = env.reset({ seed: 7, options: { jobSet } }).observation;
+      const jobs: { arrival: number; finish: number; length: number }[] = [];
+      let R = 0;
+      for (;;) {
+        const r = env.step(sjf.sample(obs));
+        R += r.reward;
+        obs = r.observation;
+        jobs.push(...((r.info.finished as typeof jobs | undefined) ?? []));
+        if (r.terminated || r.truncated) {
+          assert.ok(r.terminated);
+          const mine = EXERCISES.meanSlowdown.reference(jobs.map((j) => j.arrival), jobs.map((j) => j.finish), jobs.map((j) => j.length)) as number;
+          assert.equal(jobs.length, (r.info.slowdowns as number[]).length);
+          assert.ok(Math.abs(mine - (r.info.meanSlowdown as number)) < 1e-9 && Math.abs(mine + R / jobs.length) < 1e-9, `${mine} vs ${r.info.meanSlowdown as number}, -R/J = ${-R / jobs.length}`);
+          break;
+        }
+      }
+    }
+    for (const [rollouts, jobSets, gamma] of EXERCISES.jobSetAdvantages.cases(4) as [number[][], number[], number][]) {
+      const psi = (EXERCISES.jobSetAdvantages.reference as Fn)(rollouts, jobSets, gamma) as number[][];
+      rollouts.forEach((r, i) => {
+        const b = pg.timeDependentBaseline(rollouts.filter((_, j) => jobSets[j] === jobSets[i]).map((x) => pg.rewardToGo(x, gamma)));
+        const R = pg.rewardToGo(r, gamma);
+        r.forEach((_, t) => assert.ok(Math.abs(psi[i][t] - (R[t] - b[t])) < 1e-9, `rollout ${i}, step ${t}`));
+      });
+    }
+  });
+
+  test("06: criticAdvantages and criticTargets agree with the per-trajectory estimators, episode by episode", () => {
+    const pg = require("../../src/index") as typeof import("../../src/index");
+    for (const [r, v, term, trunc, fin, g] of EXERCISES.criticAdvantages.cases(6) as [number[], number[], boolean[], boolean[], number[], number][]) {
+      const A = (EXERCISES.criticAdvantages.reference as Fn)(r, v, term, trunc, fin, g) as number[];
+      const targets = (EXERCISES.criticTargets.reference as Fn)(r, term, trunc, fin, g) as number[];
+      let start = 0;
+      r.forEach((_, k) => {
+        if (!(term[k] || trunc[k] || k === r.length - 1)) return;
+        const values = [...v.slice(start, k + 1), term[k] ? 0 : fin[k]];
+        const ep = { rewards: r.slice(start, k + 1), values, gamma: g, terminated: term[k] };
+        const td = pg.tdErrors(ep);
+        const mc = pg.discountedReturns({ rewards: ep.rewards, gamma: g, terminated: term[k], lastValue: fin[k] });
+        for (let t = start; t <= k; t++) {
+          assert.ok(Math.abs(A[t] - td[t - start]) < 1e-9, `advantage of row ${t}`);
+          assert.ok(Math.abs(targets[t] - mc[t - start]) < 1e-9, `target of row ${t}`);
+        }
+        start = k + 1;
+      });
+    }
+  });
+
   test("difference: tolerance, lengths, NaN, non-numbers", () => {
     assert.equal(difference([1, 2], [1, 2 + 1e-12], 1e-9), null);
     assert.match(difference([1, 2], [1], 1e-9)!, /expected 2 values, received 1/);

@@ -16,7 +16,7 @@ import { grading } from "../../src/index";
 const root = path.join(__dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-assignments-test-"));
 const studentDir = path.join(tmp, "student");
-const GRADED = ["00-setup", "01-policy-search", "02-reinforce", "03-baselines", "05-policy-gradient-theorem", "07-bias-variance"];
+const GRADED = ["00-setup", "01-policy-search", "02-reinforce", "03-baselines", "04-deeprm", "05-policy-gradient-theorem", "06-advantage-actor-critic", "07-bias-variance"];
 type Nb = grading.NotebookJson;
 
 const readNb = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as Nb;
@@ -122,6 +122,9 @@ describe("npm run grade", () => {
   }
   return A;`)));
     write(cls, "mistake-baseline.ipynb", edit(nb03, "g01", (s) => replaceRegion(s, "let b = initial;\n  return returns.map((R) => (b = alpha * R + (1 - alpha) * b));")));
+    // 04: one baseline for all job sets; 06: a truncation treated as a termination
+    write(cls, "mistake-jobsets.ipynb", edit(instructor("04-deeprm"), "g01", (s) => s.replace("jobSets[j] === jobSets[i]", "true")));
+    write(cls, "mistake-truncation.ipynb", edit(instructor("06-advantage-actor-critic"), "g04", (s) => s.replace("if (terminated[k]) acc = 0;", "if (terminated[k] || truncated[k]) acc = 0;")));
     // tampering: a wrong rewardToGo, with the reference, the check and the library patched, a fake PASS and a forged grades.csv
     const forged = JSON.stringify(path.join(cls, "grades.csv"));
     let tamper = edit(nb02, "g04", (s) => replaceRegion(s, "return rewards;") + `
@@ -166,6 +169,10 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
     assert.match(of(rows, "mistake-gae")[2].message, /gae: lambda and gamma are swapped/);
     assert.deepEqual(pointsOf(rows, "mistake-baseline"), [0, 2, 2]);
     assert.match(of(rows, "mistake-baseline")[0].message, /movingAverageBaseline: the baseline is updated before it is used.*depends on trajectory i's own actions/);
+    assert.deepEqual(pointsOf(rows, "mistake-jobsets"), [0, 2]);
+    assert.match(of(rows, "mistake-jobsets")[0].message, /jobSetAdvantages: one b_t is shared by all job sets/);
+    assert.deepEqual(pointsOf(rows, "mistake-truncation"), [3, 0]);
+    assert.match(of(rows, "mistake-truncation")[1].message, /criticTargets: a truncation is treated as a termination/);
   });
 
   test("tampering earns nothing: patched reference, check and library, fake PASS, forged grades.csv", () => {
