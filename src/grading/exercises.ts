@@ -421,15 +421,16 @@ const perRollout = (rollouts: number[][], flat: ArrayLike<number>) => {
   let k = 0;
   return rollouts.map((r) => r.map(() => flat[k++]));
 };
-/** R_t^i - b_t, where b_t averages the rewards-to-go of the rollouts for which `sameSet(i, j)`, as chosen by `over`. */
+/** R_t^i - b_t, right (no options) or with one of the typical mistakes: b_t over all job sets, over the running rollouts only, or of the rewards. */
 const jobSetAdvantagesOf = (rollouts: number[][], jobSets: number[], gamma: number, opts: { sharedAcrossSets?: boolean; onlyRunning?: boolean; ofRewards?: boolean } = {}) => {
-  const R = rollouts.map((r) => (opts.ofRewards ? r.slice() : arr(rewardToGo(r, gamma))));
+  const rtg = rollouts.map((r) => arr(rewardToGo(r, gamma)));
+  const R = opts.ofRewards ? rollouts : rtg;
   const peers = (i: number) => rollouts.map((_, j) => j).filter((j) => opts.sharedAcrossSets || jobSets[j] === jobSets[i]);
   return rollouts.map((r, i) =>
     r.map((_, t) => {
       const ps = peers(i).filter((j) => !opts.onlyRunning || rollouts[j].length > t);
       const b = ps.reduce((acc, j) => acc + (R[j][t] ?? 0), 0) / ps.length;
-      return arr(rewardToGo(r, gamma))[t] - b;
+      return rtg[i][t] - b;
     }),
   );
 };
