@@ -21,8 +21,9 @@
  * updates depends on the operating system's scheduling, so two runs with the same seed differ. The
  * defaults match `a2c`'s (16 copies in all: 2 workers x 8), so the two differ only in being
  * asynchronous: each update uses half the data and is applied to parameters that may have moved.
- * Continuous and discrete actions; `normalizeObservations`, `scaleRewards` and the "qv" critic are a2c's
- * only (their running statistics and second network are not shared between threads here).
+ * Continuous and discrete actions; `normalizeObservations`, `scaleRewards`, the "qv" critic, `sde` and
+ * `optimizer` are a2c's only (their running statistics, second network, per-segment noise and RMSProp's
+ * moments are not shared between threads here: the shared optimiser is Adam).
  */
 import * as path from "path";
 import { Worker } from "worker_threads";
@@ -37,7 +38,7 @@ import { type Callbacks, Recorder, type TrainResult } from "./recorder";
 import type { TrainablePolicy } from "./setup";
 import { actorLoss, checkDiverged, entropyOf } from "./update";
 
-export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "normalizeObservations" | "scaleRewards"> {
+export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "normalizeObservations" | "scaleRewards" | "optimizer" | "sde"> {
   /** Worker threads that update the shared parameters asynchronously (default 2). */
   workers?: number;
   /** Copies of the environment per worker (default 8: 16 in all with 2 workers, as a2c's default). */
