@@ -182,7 +182,8 @@ export interface SeedResult {
 
 export function seedResult(seed: number, history: IterationStats[], solvedAtSteps: number | null): SeedResult {
   const last = history[history.length - 1];
-  const solveIndex = solvedAtSteps === null ? -1 : history.findIndex((h) => h.envSteps === solvedAtSteps);
+  // the first row at the target (A3C can record two updates at the same env steps, the solve being the second)
+  const solveIndex = solvedAtSteps === null ? -1 : history.findIndex((h) => h.envSteps === solvedAtSteps && h.meanReturn100 >= TARGET_RETURN && h.totalEpisodes >= 100);
   if (solvedAtSteps !== null && solveIndex < 0) throw new Error(`seed ${seed}: solvedAtSteps ${solvedAtSteps} is not in the history`);
   const atSolve = solveIndex < 0 ? undefined : history[solveIndex];
   const finite = history.map((h) => h.meanReturn100).filter(Number.isFinite);
@@ -204,6 +205,36 @@ export function compactJson(value: unknown): string {
   return JSON.stringify(value, null, 1).replace(/\[\n[-\d.e+,\snul]*\n\s*\]/g, (m) => m.replace(/\s+/g, "")) + "\n";
 }
 
+/** One variant in the results file. */
+export interface VariantResult {
+  key: string;
+  name: string;
+  algorithm: AlgorithmName;
+  settings: Record<string, unknown>;
+  /** The resolved config (null: no value), seed left out. */
+  config: Record<string, unknown>;
+  seeds: SeedResult[];
+}
+
+/** The results file, as written. */
+export interface SolveResults {
+  command: string;
+  library: ReturnType<typeof libraryInfo>;
+  node: string;
+  tfBackend: string;
+  cpus: string;
+  started: string;
+  finished: string | null;
+  loadavgStart: number[];
+  loadavgEnd: number[] | null;
+  cap: number;
+  targetReturn: number;
+  seeds: number[];
+  workers: number;
+  complete: boolean;
+  variants: VariantResult[];
+}
+
 function commandLine(argv: string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   return `npm run cartpole-solve${argv.length ? ` -- ${argv.map(quote).join(" ")}` : ""}`;
@@ -220,22 +251,22 @@ async function main(): Promise<void> {
   }
   makeFolders(path.dirname(plan.out));
   const tf = await initTf({ quiet: true });
-  const file = {
+  const file: SolveResults = {
     command: commandLine(argv),
     library: libraryInfo(),
     node: process.version,
     tfBackend: tf.backend,
     cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown"}`,
     started: new Date().toISOString(),
-    finished: null as string | null,
+    finished: null,
     loadavgStart: loadavg(),
-    loadavgEnd: null as number[] | null,
+    loadavgEnd: null,
     cap: plan.cap,
     targetReturn: TARGET_RETURN,
     seeds: plan.seeds,
     workers: plan.workers,
     complete: false,
-    variants: [] as unknown[],
+    variants: [],
   };
   const write = () => fs.writeFileSync(plan.out, compactJson(file));
   const started = performance.now();
@@ -246,7 +277,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const result = await runSeeds({ algorithm: v.algorithm, config } as AlgorithmSpec, plan.seeds, { workers: plan.workers, progress: plan.quiet ? "none" : "lines" });
     const seeds = result.runs.map((r) => seedResult(r.seed, r.history, r.solvedAtSteps));
-    file.variants.push({ key: v.key, name: v.name, algorithm: v.algorithm, settings: v.settings, config: jsonValue(resolved), seeds });
+    file.variants.push({ key: v.key, name: v.name, algorithm: v.algorithm, settings: v.settings, config: jsonValue(resolved) as Record<string, unknown>, seeds });
     write();
     const solved = seeds.filter((s) => s.solvedAtSteps !== null);
     console.log(
@@ -258,7 +289,7 @@ async function main(): Promise<void> {
   file.complete = true;
   write();
   const size = fs.statSync(plan.out).size;
-  console.log(`done in ${formatSeconds((performance.now() - started) / 1000)}; wrote ${shownPath(plan.out)} (${(size / 1024).toFixed(0)} KB); load average ${file.loadavgStart.join(", ")} at the start, ${file.loadavgEnd.join(", ")} at the end`);
+  console.log(`done in ${formatSeconds((performance.now() - started) / 1000)}; wrote ${shownPath(plan.out)} (${(size / 1024).toFixed(0)} KB); load average ${file.loadavgStart.join(", ")} at the start, ${file.loadavgEnd!.join(", ")} at the end`);
 }
 
 if (require.main === module) {

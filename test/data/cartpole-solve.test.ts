@@ -9,30 +9,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { test } from "node:test";
 import { resolveConfig } from "../../src/algorithms/registry";
-import { CURVE_POINTS, DEFAULT_CAP, DEFAULT_OUT, TARGET_RETURN, VARIANTS, variantConfig } from "../../scripts/cartpole-solve";
-
-interface SeedResult {
-  seed: number;
-  solvedAtSteps: number | null;
-  secondsToSolve: number | null;
-  finalMeanReturn100: number | null;
-  bestMeanReturn100: number | null;
-  envSteps: number;
-  wallTime: number;
-  episodes: number;
-  curve: { envSteps: number[]; wallTime: number[]; meanReturn100: (number | null)[] };
-}
-interface VariantResult {
-  key: string;
-  name: string;
-  algorithm: string;
-  settings: Record<string, unknown>;
-  config: Record<string, unknown>;
-  seeds: SeedResult[];
-}
+import { CURVE_POINTS, DEFAULT_CAP, DEFAULT_OUT, type SolveResults, TARGET_RETURN, VARIANTS, variantConfig } from "../../scripts/cartpole-solve";
 
 const text = fs.readFileSync(DEFAULT_OUT, "utf8");
-const data = JSON.parse(text) as { complete: boolean; cap: number; targetReturn: number; seeds: number[]; workers: number; variants: VariantResult[]; loadavgStart: number[]; loadavgEnd: number[]; library: { commit: string | null }; command: string };
+const data = JSON.parse(text) as SolveResults;
 /** The largest batch of env steps one iteration can take (REINFORCE's and the Q actor-critic's 2,000; A2C's 16 x 32). */
 const BATCH = 2048;
 const withoutNulls = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== null));
@@ -46,7 +26,7 @@ test("the file: complete, seeds 0-4, the 500,000-step cap, under 1 MB, with its 
   assert.equal(data.workers, 1, "wall times per single core");
   assert.ok(Buffer.byteLength(text) < 1_000_000, `${Buffer.byteLength(text)} bytes`);
   assert.equal(data.loadavgStart.length, 3);
-  assert.equal(data.loadavgEnd.length, 3);
+  assert.equal(data.loadavgEnd?.length, 3);
   assert.match(data.library.commit ?? "", /^[0-9a-f]{40}$/);
   assert.match(data.command, /^npm run cartpole-solve/);
 });
@@ -65,8 +45,16 @@ test("each config passes the library's checks and is the variant's settings at t
     assert.equal(v.config.targetReturn, TARGET_RETURN);
     assert.equal(v.config.totalSteps, data.cap);
     assert.equal(v.config.env, "CartPole-v1");
+    const input = withoutNulls(v.config);
+    if (v.algorithm === "a3c") {
+      // resolveA3CConfig returns a2c's fields, three of which a3c refuses as input (a2c-only features, off here)
+      for (const key of ["qCritic", "normalizeObservations", "scaleRewards"]) {
+        assert.equal(input[key], false, `${v.key}.${key}`);
+        delete input[key];
+      }
+    }
     let again: Record<string, unknown> = {};
-    assert.doesNotThrow(() => (again = resolveConfig(v.algorithm, withoutNulls(v.config))), `${v.key}: the shipped config fails the library's checks`);
+    assert.doesNotThrow(() => (again = resolveConfig(v.algorithm, input)), `${v.key}: the shipped config fails the library's checks`);
     const { seed: _a, ...shipped } = again;
     const { seed: _b, ...today } = resolveConfig(variant.algorithm, variantConfig(variant, data.cap));
     assert.deepEqual(json(shipped), json(v.config), `${v.key}: resolving the shipped config changes it`);
@@ -83,19 +71,21 @@ test("solved seeds reach 475 exactly at solvedAtSteps; the others never reach it
       assert.ok(n >= 2 && n <= CURVE_POINTS, `${where}: ${n} curve points`);
       assert.equal(c.wallTime.length, n);
       assert.equal(c.meanReturn100.length, n);
-      assert.ok(c.envSteps.every((x, i) => i === 0 || x > c.envSteps[i - 1]), `${where}: env steps increase`);
+      // A3C records its workers' updates as they arrive: two can end at the same env steps
+      assert.ok(c.envSteps.every((x, i) => i === 0 || x > c.envSteps[i - 1] || (v.algorithm === "a3c" && x === c.envSteps[i - 1])), `${where}: env steps increase`);
       assert.ok(c.wallTime.every((x, i) => i === 0 || x >= c.wallTime[i - 1]), `${where}: wall time does not go back`);
       assert.equal(c.envSteps[n - 1], s.envSteps, `${where}: the curve ends at the run's end`);
       assert.equal(c.wallTime[n - 1], s.wallTime);
       assert.equal(c.meanReturn100[n - 1], s.finalMeanReturn100);
-      const solveAt = s.solvedAtSteps === null ? n - 1 : c.envSteps.indexOf(s.solvedAtSteps);
+      const solveAt = s.solvedAtSteps === null ? n - 1 : c.envSteps.findIndex((x, k) => x === s.solvedAtSteps && c.meanReturn100[k]! >= TARGET_RETURN);
       assert.ok(solveAt >= 0, `${where}: the curve has no point at solvedAtSteps ${s.solvedAtSteps}`);
       const before = c.meanReturn100.slice(0, solveAt).filter((x): x is number => x !== null);
       assert.ok(before.every((x) => x < TARGET_RETURN), `${where}: the curve reaches 475 before solvedAtSteps`);
       assert.ok(s.bestMeanReturn100 !== null && s.bestMeanReturn100 >= Math.max(...before), `${where}: best mean return`);
       if (s.solvedAtSteps !== null) {
-        // a run stops at the solve (A3C may record the other worker's update that was in flight: at most one more)
-        assert.ok(solveAt >= n - (v.algorithm === "a3c" ? 2 : 1), `${where}: the run went on ${n - 1 - solveAt} iterations after the solve`);
+        // a run stops at the solve (A3C records the updates its workers had in flight: at most one per worker)
+        const after = v.algorithm === "a3c" ? (v.config.workers as number) : 0;
+        assert.ok(n - 1 - solveAt <= after, `${where}: the run went on ${n - 1 - solveAt} iterations after the solve`);
         assert.ok(c.meanReturn100[solveAt]! >= TARGET_RETURN, `${where}: solved at ${c.meanReturn100[solveAt]}`);
         assert.equal(s.secondsToSolve, c.wallTime[solveAt], `${where}: seconds to solve`);
         assert.ok(s.episodes >= 100, `${where}: 475 is a mean over 100 episodes`);

@@ -10,20 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import type { IterationStats } from "../../src/algorithms/index";
-import { UsageError } from "../../scripts/cli";
 import { CURVE_POINTS, DEFAULT_CAP, DEFAULT_OUT, FIRST_POINTS, VARIANTS, compactJson, parse, seedResult, thin, usage } from "../../scripts/cartpole-solve";
+import { usageErrorOf } from "./helpers";
 
 const root = path.join(__dirname, "..", "..");
 const solve = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "cartpole-solve.ts"), ...args], { cwd: root, encoding: "utf8" });
-const usageError = (argv: string[]) => {
-  try {
-    parse(argv);
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `not a usage error: ${String(e)}`);
-    return e.message;
-  }
-  assert.fail(`no error for ${argv.join(" ")}`);
-};
+const usageError = usageErrorOf(parse);
 
 test("defaults: seeds 0-4, a cap of 500,000 steps, one run at a time, every variant, the shipped file", () => {
   const plan = parse([]);
