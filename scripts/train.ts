@@ -128,7 +128,7 @@ export function parseSeeds(text: string): number[] {
   return seeds;
 }
 
-function positiveInt(option: string, text: string): number {
+export function positiveInt(option: string, text: string): number {
   const n = Number(text);
   if (!/^\s*\d+(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be an integer >= 1; received ${JSON.stringify(text)}.`);
   return n;

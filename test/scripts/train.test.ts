@@ -10,22 +10,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { resolveConfig } from "../../src/algorithms/registry";
-import { FolderError, UsageError, parse, parseSeeds, prepareFolder, usage } from "../../scripts/train";
+import { FolderError, parse, parseSeeds, prepareFolder, usage } from "../../scripts/train";
 import { parseCsv } from "../../scripts/runs";
+import { usageErrorOf } from "./helpers";
 
 const root = path.join(__dirname, "..", "..");
 const train = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "train.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "pglab-train-"));
-const usageError = (argv: string[]) => {
-  try {
-    parse(argv);
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `not a usage error: ${String(e)}`);
-    return e.message;
-  }
-  assert.fail(`no error for ${argv.join(" ")}`);
-};
+const usageError = usageErrorOf(parse);
 const squash = (text: string) => text.replace(/\s+/g, " ");
 
 test("--help lists the options, the environments and every config field with its default and doc comment", () => {
