@@ -49,9 +49,18 @@ export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "no
 
 const KEYS = keysOf<A3CConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, workers: true, numEnvs: true, nSteps: true, advantage: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, stateDependentStd: true, totalSteps: true, targetReturn: true, seed: true });
 
+/**
+ * a2c's fields that a3c does not have, with the values that mean "off": a resolved a3c config carries
+ * them so (it is an a2c config), and resolving it again accepts them.
+ */
+const A2C_ONLY: Record<string, unknown> = { qCritic: false, normalizeObservations: false, scaleRewards: false, optimizer: "adam", sde: false };
+
 /** The config with every default filled in, checked (unknown keys, types, ranges). */
-export function resolveA3CConfig(c: A3CConfig = {}) {
+export function resolveA3CConfig(config: A3CConfig = {}) {
   const A = "a3c";
+  const c = config !== null && typeof config === "object" && !Array.isArray(config)
+    ? (Object.fromEntries(Object.entries(config).filter(([key, v]) => !(key in A2C_ONLY && v === A2C_ONLY[key]))) as A3CConfig)
+    : config;
   checkKeys(A, c, KEYS);
   if (typeof c.advantage === "function") fail(A, "advantage", '"gae", "nstep" or "td" (a function cannot be sent to worker threads; use a2c to train with your own estimator)', c.advantage);
   const advantage = oneOf(A, "advantage", c.advantage ?? "gae", ["nstep", "td", "gae"] as const);
