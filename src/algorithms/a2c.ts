@@ -239,7 +239,9 @@ export function buildA2C(algo: string, c: ResolvedA2CConfig, numEnvs: number) {
     const obsNorm = c.normalizeObservations ? new ObservationNormalizer(setup.env.obsDim) : null;
     // gSDE: one exploration matrix per copy, drawn by `resampleNoise` at the start of every segment
     const gaussian = policy as Gaussian;
-    const sde = c.sde ? { noise: new Float64Array(0), resample: (rng: Rng) => (sde!.noise = gaussian.explorationNoise(numEnvs, rng)) } : null;
+    const sde: { noise: Float64Array; resample(rng: Rng): void } | null = c.sde
+      ? { noise: new Float64Array(0), resample: (rng: Rng) => void (sde!.noise = gaussian.explorationNoise(numEnvs, rng)) }
+      : null;
     const base: RowSampler = sde ? { sampleRows: (o, rows, _rng, out) => gaussian.sampleRowsWithNoise(o, rows, sde.noise, out) } : policy;
     // the policy acts on normalised observations; the batch keeps what the environment gave
     const actor: RowSampler = obsNorm ? { sampleRows: (o, rows, rng, out) => base.sampleRows(obsNorm.apply(o, rows), rows, rng, out) } : base;
