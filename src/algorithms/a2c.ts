@@ -80,7 +80,7 @@ export interface A2CConfig {
    * 0.99, as Stable-Baselines3's A2C uses it; src/nn/optimizers.ts).
    */
   optimizer?: OptimizerName;
-  /** Critic Adam steps per update on the same batch (default 5). */
+  /** Critic optimiser steps per update on the same batch (default 5). */
   valueIters?: number;
   /** Entropy bonus (default 0.0) and global-norm gradient clipping (default 0.5). */
   entropyCoef?: number;
@@ -222,6 +222,7 @@ export function buildA2C(algo: string, c: ResolvedA2CConfig, numEnvs: number) {
   try {
     if (c.stateDependentStd && setup.discrete) throw new RangeError(`${algo}: config.stateDependentStd is for Gaussian policies, but ${c.env} has discrete actions.`);
     if (c.sde && setup.discrete) throw new RangeError(`${algo}: config.sde (gSDE exploration) is for Gaussian policies, but ${c.env} has discrete actions.`);
+    if (c.sde && c.stateDependentStd) throw new RangeError(`${algo}: config.sde and config.stateDependentStd are two ways to make sigma depend on the state; set one of them.`);
     if (c.normalizeObservations && setup.tabular) throw new RangeError(`${algo}: config.normalizeObservations needs numeric observations, but ${c.env}'s are state indices.`);
     if (c.qCritic && !setup.discrete) {
       throw new RangeError(`${algo}: config.qCritic (or advantage "qv") needs discrete actions (a Q network with one output per action), but ${c.env} has continuous ones; use advantage "gae", "nstep" or "td".`);
