@@ -26,6 +26,8 @@ import { MlpActionValue, MlpValue } from "../critics/mlp";
 import { advantagePsi, gae, nStepAdvantages, tdErrors } from "../estimators/returns";
 import type { Activation } from "../nn/mlp";
 import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
+import { type OptimizerName, OPTIMIZERS, makeOptimizer } from "../nn/optimizers";
+import type { Gaussian } from "../policies/networks";
 import { Collector, type RowSampler } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
@@ -70,10 +72,15 @@ export interface A2CConfig {
   /** Hidden layers of the actor and of the critic (default [64, 64]), activation (default "tanh"). */
   hiddenSizes?: number[];
   activation?: Activation;
-  /** Adam learning rates of the actor (default 0.002) and the critic (default 0.003). */
+  /** Learning rates of the actor (default 0.002) and the critic (default 0.003). */
   lr?: number;
   valueLr?: number;
-  /** Critic Adam steps per update on the same batch (default 5). */
+  /**
+   * The actor's and the critics' optimiser: "adam" (default) or "rmsprop" (PyTorch's RMSprop with alpha
+   * 0.99, as Stable-Baselines3's A2C uses it; src/nn/optimizers.ts).
+   */
+  optimizer?: OptimizerName;
+  /** Critic optimiser steps per update on the same batch (default 5). */
   valueIters?: number;
   /** Entropy bonus (default 0.0) and global-norm gradient clipping (default 0.5). */
   entropyCoef?: number;
@@ -92,6 +99,13 @@ export interface A2CConfig {
    */
   stateDependentStd?: boolean;
   /**
+   * Gaussian policy: gSDE exploration (Raffin et al., 2021; see src/policies/networks.ts): the noise is
+   * z(s)^T E with z(s) the actor's last hidden layer and E a matrix of normals drawn per copy at the
+   * start of every segment and held for its nSteps steps; logStdInit initialises its log-stds
+   * (default false).
+   */
+  sde?: boolean;
+  /**
    * Normalise observations by their running mean and standard deviation (default false), for the
    * actor and the critic; the returned policy has the normalisation folded into its first layer, so it
    * acts on raw observations. See src/algorithms/normalize.ts.
@@ -109,7 +123,7 @@ export interface A2CConfig {
   seed?: number;
 }
 
-const KEYS = keysOf<A2CConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, numEnvs: true, nSteps: true, advantage: true, qCritic: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, stateDependentStd: true, normalizeObservations: true, scaleRewards: true, totalSteps: true, targetReturn: true, seed: true });
+const KEYS = keysOf<A2CConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, numEnvs: true, nSteps: true, advantage: true, qCritic: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, optimizer: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, stateDependentStd: true, sde: true, normalizeObservations: true, scaleRewards: true, totalSteps: true, targetReturn: true, seed: true });
 
 /** The config with every default filled in, checked (unknown keys, types, ranges). */
 export function resolveA2CConfig(c: A2CConfig = {}) {
@@ -136,6 +150,7 @@ export function resolveA2CFields(A: string, c: A2CConfig) {
     activation: oneOf(A, "activation", c.activation ?? "tanh", ["tanh", "relu", "elu"] as const),
     lr: positive(A, "lr", c.lr ?? 0.002),
     valueLr: positive(A, "valueLr", c.valueLr ?? 0.003),
+    optimizer: oneOf(A, "optimizer", c.optimizer ?? "adam", OPTIMIZERS),
     valueIters: intAtLeast(A, "valueIters", c.valueIters ?? 5, 1),
     entropyCoef: nonNegative(A, "entropyCoef", c.entropyCoef ?? 0),
     maxGradNorm: nonNegative(A, "maxGradNorm", c.maxGradNorm ?? 0.5),
@@ -144,6 +159,7 @@ export function resolveA2CFields(A: string, c: A2CConfig) {
     policy: c.policy === undefined ? undefined : oneOf(A, "policy", c.policy, ["categorical", "gaussian"] as const),
     logStdInit: finite(A, "logStdInit", c.logStdInit ?? -0.5),
     stateDependentStd: flag(A, "stateDependentStd", c.stateDependentStd),
+    sde: flag(A, "sde", c.sde),
     normalizeObservations: flag(A, "normalizeObservations", c.normalizeObservations),
     scaleRewards: flag(A, "scaleRewards", c.scaleRewards),
     totalSteps: intAtLeast(A, "totalSteps", c.totalSteps ?? 200_000, 1),
@@ -159,7 +175,7 @@ function flag(algo: string, field: string, v: unknown): boolean {
   return v === true;
 }
 
-/** Adam keeps its learning rate in a field that TF.js' types mark protected. */
+/** Adam and RMSProp keep their learning rate in a field that TF.js' types mark protected. */
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = lr;
 }
@@ -205,24 +221,33 @@ export function buildA2C(algo: string, c: ResolvedA2CConfig, numEnvs: number) {
   let critic: MlpValue | null = null;
   try {
     if (c.stateDependentStd && setup.discrete) throw new RangeError(`${algo}: config.stateDependentStd is for Gaussian policies, but ${c.env} has discrete actions.`);
+    if (c.sde && setup.discrete) throw new RangeError(`${algo}: config.sde (gSDE exploration) is for Gaussian policies, but ${c.env} has discrete actions.`);
+    if (c.sde && c.stateDependentStd) throw new RangeError(`${algo}: config.sde and config.stateDependentStd are two ways to make sigma depend on the state; set one of them.`);
     if (c.normalizeObservations && setup.tabular) throw new RangeError(`${algo}: config.normalizeObservations needs numeric observations, but ${c.env}'s are state indices.`);
     if (c.qCritic && !setup.discrete) {
       throw new RangeError(`${algo}: config.qCritic (or advantage "qv") needs discrete actions (a Q network with one output per action), but ${c.env} has continuous ones; use advantage "gae", "nstep" or "td".`);
     }
-    policy = makePolicy(algo, setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, stateDependentStd: c.stateDependentStd, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
+    policy = makePolicy(algo, setup, { hiddenSizes: c.hiddenSizes, activation: c.activation, seed: c.seed, logStdInit: c.logStdInit, stateDependentStd: c.stateDependentStd, sde: c.sde, continuous: c.policy === undefined ? undefined : c.policy === "gaussian" });
     if (c.stateDependentStd) {
       // the log-std head's bias starts at logStdInit (its weights start near 0, like every output layer's)
       const p = policy.getParams();
       p.fill(c.logStdInit, p.length - setup.actionSize);
       policy.setParams(p);
     }
-    critic = new MlpValue({ obsSize: setup.env.obsDim, hiddenSizes: c.hiddenSizes, activation: c.activation, lr: c.valueLr, seed: c.seed + 1 });
-    const q = c.qCritic ? new MlpActionValue({ obsSize: setup.env.obsDim, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, activation: c.activation, lr: c.valueLr, seed: c.seed + 2 }) : null;
+    critic = new MlpValue({ obsSize: setup.env.obsDim, hiddenSizes: c.hiddenSizes, activation: c.activation, lr: c.valueLr, optimizer: c.optimizer, seed: c.seed + 1 });
+    const q = c.qCritic ? new MlpActionValue({ obsSize: setup.env.obsDim, nActions: setup.nActions, hiddenSizes: c.hiddenSizes, activation: c.activation, lr: c.valueLr, optimizer: c.optimizer, seed: c.seed + 2 }) : null;
     const critics: A2CCritics = { v: critic, q, nActions: setup.nActions };
     const obsNorm = c.normalizeObservations ? new ObservationNormalizer(setup.env.obsDim) : null;
+    // gSDE: one exploration matrix per copy, drawn by `resampleNoise` at the start of every segment
+    const gaussian = policy as Gaussian;
+    const sde: { noise: Float64Array; resample(rng: Rng): void } | null = c.sde
+      ? { noise: new Float64Array(0), resample: (rng: Rng) => void (sde!.noise = gaussian.explorationNoise(numEnvs, rng)) }
+      : null;
+    const base: RowSampler = sde ? { sampleRows: (o, rows, _rng, out) => gaussian.sampleRowsWithNoise(o, rows, sde.noise, out) } : policy;
     // the policy acts on normalised observations; the batch keeps what the environment gave
-    const actor: RowSampler = obsNorm ? { sampleRows: (o, rows, rng, out) => (policy as TrainablePolicy).sampleRows(obsNorm.apply(o, rows), rows, rng, out) } : policy;
-    return { setup, policy, critics, obsNorm, actor, rewardScaler: c.scaleRewards ? new RewardScaler(numEnvs, c.gamma) : null };
+    const actor: RowSampler = obsNorm ? { sampleRows: (o, rows, rng, out) => base.sampleRows(obsNorm.apply(o, rows), rows, rng, out) } : base;
+    const resampleNoise = (rng: Rng) => sde?.resample(rng);
+    return { setup, policy, critics, obsNorm, actor, resampleNoise, rewardScaler: c.scaleRewards ? new RewardScaler(numEnvs, c.gamma) : null };
   } catch (e) {
     policy?.dispose();
     critic?.dispose();
@@ -255,9 +280,9 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
   // ---- setup
   const c = resolveA2CConfig(config);
   await initTf({ quiet: true });
-  const { setup, policy, critics, obsNorm, actor, rewardScaler } = buildA2C("a2c", c, c.numEnvs);
+  const { setup, policy, critics, obsNorm, actor, resampleNoise, rewardScaler } = buildA2C("a2c", c, c.numEnvs);
   const { v: critic, q: qCritic } = critics;
-  const optimizer = tf.train.adam(c.lr);
+  const optimizer = makeOptimizer(c.optimizer, c.lr);
   const advantageFn = typeof c.advantage === "function" ? c.advantage : A2C_ADVANTAGES[c.advantage];
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
@@ -273,6 +298,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
       }
 
       // ---- collect n steps from every copy (normalised and scaled if asked)
+      resampleNoise(rng);
       const batch = collector.segment(actor, rng, c.nSteps, c.gamma);
       recorder.record(batch);
       const raw = obsNorm ? normalizeSegment(batch, obsNorm) : null;

@@ -21,8 +21,9 @@
  * updates depends on the operating system's scheduling, so two runs with the same seed differ. The
  * defaults match `a2c`'s (16 copies in all: 2 workers x 8), so the two differ only in being
  * asynchronous: each update uses half the data and is applied to parameters that may have moved.
- * Continuous and discrete actions; `normalizeObservations`, `scaleRewards` and the "qv" critic are a2c's
- * only (their running statistics and second network are not shared between threads here).
+ * Continuous and discrete actions; `normalizeObservations`, `scaleRewards`, the "qv" critic, `sde` and
+ * `optimizer` are a2c's only (their running statistics, second network, per-segment noise and RMSProp's
+ * moments are not shared between threads here: the shared optimiser is Adam).
  */
 import * as path from "path";
 import { Worker } from "worker_threads";
@@ -37,7 +38,7 @@ import { type Callbacks, Recorder, type TrainResult } from "./recorder";
 import type { TrainablePolicy } from "./setup";
 import { actorLoss, checkDiverged, entropyOf } from "./update";
 
-export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "normalizeObservations" | "scaleRewards"> {
+export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "normalizeObservations" | "scaleRewards" | "optimizer" | "sde"> {
   /** Worker threads that update the shared parameters asynchronously (default 2). */
   workers?: number;
   /** Copies of the environment per worker (default 8: 16 in all with 2 workers, as a2c's default). */
@@ -48,9 +49,18 @@ export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "no
 
 const KEYS = keysOf<A3CConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, workers: true, numEnvs: true, nSteps: true, advantage: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, stateDependentStd: true, totalSteps: true, targetReturn: true, seed: true });
 
+/**
+ * a2c's fields that a3c does not have, with the values that mean "off": a resolved a3c config carries
+ * them so (it is an a2c config), and resolving it again accepts them.
+ */
+const A2C_ONLY: Record<string, unknown> = { qCritic: false, normalizeObservations: false, scaleRewards: false, optimizer: "adam", sde: false };
+
 /** The config with every default filled in, checked (unknown keys, types, ranges). */
-export function resolveA3CConfig(c: A3CConfig = {}) {
+export function resolveA3CConfig(config: A3CConfig = {}) {
   const A = "a3c";
+  const c = config !== null && typeof config === "object" && !Array.isArray(config)
+    ? (Object.fromEntries(Object.entries(config).filter(([key, v]) => !(key in A2C_ONLY && v === A2C_ONLY[key]))) as A3CConfig)
+    : config;
   checkKeys(A, c, KEYS);
   if (typeof c.advantage === "function") fail(A, "advantage", '"gae", "nstep" or "td" (a function cannot be sent to worker threads; use a2c to train with your own estimator)', c.advantage);
   const advantage = oneOf(A, "advantage", c.advantage ?? "gae", ["nstep", "td", "gae"] as const);

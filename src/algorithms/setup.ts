@@ -48,7 +48,7 @@ export type CategoricalTrainable = MlpCategorical | TabularSoftmax | LinearSoftm
 export function makePolicy(
   algo: string,
   setup: EnvSetup,
-  opts: { hiddenSizes: number[]; activation: Activation; seed: number; logStdInit?: number; stateDependentStd?: boolean; continuous?: boolean },
+  opts: { hiddenSizes: number[]; activation: Activation; seed: number; logStdInit?: number; stateDependentStd?: boolean; sde?: boolean; continuous?: boolean },
 ): TrainablePolicy {
   if (opts.continuous === false && !setup.discrete) {
     throw new RangeError(`${algo}: config.policy is "categorical" but ${setup.env.name} has continuous actions; use "gaussian".`);
@@ -59,6 +59,6 @@ export function makePolicy(
   let policy: TrainablePolicy;
   if (setup.tabular && setup.discrete) policy = new TabularSoftmax({ nStates: setup.obsSize, nActions: setup.nActions });
   else if (setup.discrete) policy = new MlpCategorical({ obsSize: setup.obsSize, nActions: setup.nActions, hiddenSizes: opts.hiddenSizes, activation: opts.activation, seed: opts.seed });
-  else policy = new Gaussian({ obsSize: setup.env.obsDim, actionSize: setup.actionSize, hiddenSizes: opts.hiddenSizes, activation: opts.activation, seed: opts.seed, logStdInit: opts.logStdInit, stateDependentStd: opts.stateDependentStd });
+  else policy = new Gaussian({ obsSize: setup.env.obsDim, actionSize: setup.actionSize, hiddenSizes: opts.hiddenSizes, activation: opts.activation, seed: opts.seed, logStdInit: opts.logStdInit, stateDependentStd: opts.stateDependentStd, sde: opts.sde });
   return policy;
 }

@@ -1,5 +1,6 @@
-/** Network critics (TF.js MLPs, src/nn/mlp.ts): one Adam step on the mean squared error per `fit`. */
+/** Network critics (TF.js MLPs, src/nn/mlp.ts): one Adam (or RMSProp) step on the mean squared error per `fit`. */
 import { type Activation, Mlp } from "../nn/mlp";
+import { type OptimizerName, makeOptimizer } from "../nn/optimizers";
 import { tf } from "../tf";
 import { type ActionValueCritic, type ValueCritic, checkIndex, checkLr, checkTargets } from "./critic";
 
@@ -22,10 +23,10 @@ function flatten(observations: ArrayLike<number>[], width: number): Float32Array
 export class MlpValue implements ValueCritic<ArrayLike<number>> {
   readonly net: Mlp;
   readonly optimizer: tf.Optimizer;
-  constructor(readonly config: { obsSize: number; hiddenSizes?: number[]; activation?: Activation; lr: number; seed?: number }) {
+  constructor(readonly config: { obsSize: number; hiddenSizes?: number[]; activation?: Activation; lr: number; optimizer?: OptimizerName; seed?: number }) {
     checkLr("MlpValue", config?.lr);
     this.net = new Mlp({ inputSize: config.obsSize, hiddenSizes: config.hiddenSizes ?? [64, 64], outputSize: 1, activation: config.activation, outputGain: 1, seed: config.seed });
-    this.optimizer = tf.train.adam(config.lr);
+    this.optimizer = makeOptimizer(config.optimizer ?? "adam", config.lr);
   }
   value(obs: ArrayLike<number>): number {
     return this.net.forward(obs)[0];
@@ -60,11 +61,11 @@ export class MlpActionValue implements ActionValueCritic<ArrayLike<number>> {
   readonly net: Mlp;
   readonly optimizer: tf.Optimizer;
   readonly nActions: number;
-  constructor(readonly config: { obsSize: number; nActions: number; hiddenSizes?: number[]; activation?: Activation; lr: number; seed?: number }) {
+  constructor(readonly config: { obsSize: number; nActions: number; hiddenSizes?: number[]; activation?: Activation; lr: number; optimizer?: OptimizerName; seed?: number }) {
     checkLr("MlpActionValue", config?.lr);
     this.nActions = config.nActions;
     this.net = new Mlp({ inputSize: config.obsSize, hiddenSizes: config.hiddenSizes ?? [64, 64], outputSize: config.nActions, activation: config.activation, outputGain: 1, seed: config.seed });
-    this.optimizer = tf.train.adam(config.lr);
+    this.optimizer = makeOptimizer(config.optimizer ?? "adam", config.lr);
   }
   q(obs: ArrayLike<number>, a: number): number {
     return this.net.forward(obs)[checkIndex("MlpActionValue.q", "action", a, this.nActions)];

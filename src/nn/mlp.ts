@@ -312,17 +312,42 @@ export class Mlp {
 
   /** Forward pass in TF.js: [N, inputSize] -> [N, outputSize] (no activation on the output). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      let h = x;
-      const layers = this.vars.length / 2;
-      for (let l = 0; l < layers; l++) {
-        const act = l + 1 < layers ? this.config.activation : "linear";
-        if (l === 0 && this.sparseInput && this.sparseTf === undefined) this.sparseTf = SparseKernel.create(this.sizes[0], this.sizes[1]);
-        const sparse = l === 0 && this.sparseInput ? sparseLayer(h, this.vars[0], this.vars[1], act, this.sparseTf ?? null) : null;
-        h = sparse ?? layer(h, this.vars[2 * l] as tf.Tensor2D, this.vars[2 * l + 1] as tf.Tensor1D, act, l === 0);
-      }
-      return h;
-    });
+    return tf.tidy(() => this.pass(x).out);
+  }
+
+  /** The layers in TF.js; `features` is the last hidden layer's output (null without hidden layers). */
+  private pass(x: tf.Tensor2D): { out: tf.Tensor2D; features: tf.Tensor2D | null } {
+    let h = x;
+    let features: tf.Tensor2D | null = null;
+    const layers = this.vars.length / 2;
+    for (let l = 0; l < layers; l++) {
+      const act = l + 1 < layers ? this.config.activation : "linear";
+      if (l === 0 && this.sparseInput && this.sparseTf === undefined) this.sparseTf = SparseKernel.create(this.sizes[0], this.sizes[1]);
+      const sparse = l === 0 && this.sparseInput ? sparseLayer(h, this.vars[0], this.vars[1], act, this.sparseTf ?? null) : null;
+      h = sparse ?? layer(h, this.vars[2 * l] as tf.Tensor2D, this.vars[2 * l + 1] as tf.Tensor1D, act, l === 0);
+      if (l + 2 === layers) features = h;
+    }
+    return { out: h, features };
+  }
+
+  /**
+   * `apply` that also returns the last hidden layer's activations ([N, last hidden size]), the
+   * features gSDE draws its exploration from (needs at least one hidden layer).
+   */
+  applyWithFeatures(x: tf.Tensor2D): { out: tf.Tensor2D; features: tf.Tensor2D } {
+    if (this.vars.length < 4) throw new RangeError("Mlp.applyWithFeatures: the network has no hidden layer.");
+    return tf.tidy(() => this.pass(x) as { out: tf.Tensor2D; features: tf.Tensor2D });
+  }
+
+  /**
+   * `forwardPlain` for one input, with the last hidden layer's activations: { out, features } (both
+   * buffers reused between calls).
+   */
+  forwardWithFeatures(x: ArrayLike<number>, xOff = 0): { out: Float64Array; features: Float64Array } {
+    const layers = this.weights.length;
+    if (layers < 2) throw new RangeError("Mlp.forwardWithFeatures: the network has no hidden layer.");
+    const out = this.forwardPlain(x, xOff);
+    return { out, features: this.acts[layers - 2] };
   }
 
   /** Which single-input forward pass `forward` runs (see kernels/forward.ts; "sparse": `sparseInput`). */

@@ -7,8 +7,17 @@
  * for DeepRM, 64-64 for CartPole).
  *
  * `Gaussian`: a normal distribution N(mu(s), sigma^2) per action dimension for continuous actions;
- * mu is the MLP's output; log sigma is one learned vector (state-independent, the default) or a
- * second head of the network (`stateDependentStd: true`).
+ * mu is the MLP's output; log sigma is one learned vector (state-independent, the default), a
+ * second head of the network (`stateDependentStd: true`), or gSDE's (`sde: true`, below).
+ *
+ * gSDE (generalized state-dependent exploration, Raffin, Kober and Stulp, 2021, as Stable-Baselines3
+ * implements it with full_std and learn_features off): the noise is a function of the state,
+ * eps(s) = z(s)^T E, where z(s) is the actor's last hidden layer and E a [hidden, actions] matrix of
+ * normals with standard deviations exp(L), L a learned matrix. While E is held fixed (a2c draws one per
+ * copy at the start of every segment) the exploration varies smoothly with the state instead of
+ * jumping at every step. Each action is, given s, normal with mean mu(s) and variance
+ * sum_j z_j(s)^2 exp(2 L_jk) (+ 1e-6): that is the distribution `logProb`, `sample` and the
+ * gradient use, with z(s) treated as a constant in the variance (its gradient flows through mu only).
  * Clipping: environments such as Pendulum clip the sampled action to their bounds. The policy's
  * log-probability and its gradient are those of the *unclipped* sample, which is right: clipping is
  * part of the environment's dynamics, so the score-function estimator stays unbiased for the clipped
@@ -174,8 +183,16 @@ export interface GaussianConfig {
   logStdInit?: number;
   /** Learn log sigma(s) as a second output head instead of one vector (default false). */
   stateDependentStd?: boolean;
+  /** gSDE exploration (see the module comment; default false): L starts at logStdInit everywhere. */
+  sde?: boolean;
   seed?: number;
 }
+
+/** Added to gSDE's variance (Stable-Baselines3's epsilon). */
+const SDE_EPS = 1e-6;
+
+/** Identity whose gradient is 0: gSDE's features enter the variance as constants. */
+const detach = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as never) as unknown as (x: tf.Tensor) => tf.Tensor;
 
 export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPolicy {
   readonly kind = "Gaussian";
@@ -183,12 +200,18 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
   readonly actionSize: number;
   readonly net: Mlp;
   readonly config: Required<GaussianConfig>;
-  /** State-independent log sigma (absent with stateDependentStd). */
+  /** State-independent log sigma ([actionSize]; gSDE's L: [last hidden, actionSize]; absent with stateDependentStd). */
   readonly logStd: tf.Variable | null;
   private readonly logStdSnapshot: Float64Array;
+  /** gSDE: the last hidden layer's width (0 without gSDE). */
+  private readonly sdeFeatures: number;
+  private readonly mu: Float64Array;
 
   constructor(config: GaussianConfig) {
     const stateDependentStd = config?.stateDependentStd ?? false;
+    const sde = config?.sde ?? false;
+    if (typeof sde !== "boolean") throw new RangeError(`Gaussian: sde must be true or false; received ${String(sde)}.`);
+    if (sde && stateDependentStd) throw new RangeError("Gaussian: sde and stateDependentStd are two ways to make sigma depend on the state; choose one.");
     const c = checkMlpConfig("Gaussian", {
       inputSize: config?.obsSize,
       outputSize: config?.actionSize * (stateDependentStd ? 2 : 1),
@@ -210,25 +233,35 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
       outputGain: c.outputGain,
       logStdInit,
       stateDependentStd,
+      sde,
       seed: c.seed,
     };
+    if (sde && c.hiddenSizes.length === 0) throw new RangeError("Gaussian: sde draws its noise from the last hidden layer; hiddenSizes must not be empty.");
     this.obsSize = c.inputSize;
     this.actionSize = config.actionSize;
     this.net = new Mlp(c);
-    this.logStd = stateDependentStd ? null : variableOf(tf.fill([this.actionSize], logStdInit));
-    this.logStdSnapshot = new Float64Array(this.actionSize).fill(logStdInit);
+    this.sdeFeatures = sde ? c.hiddenSizes[c.hiddenSizes.length - 1] : 0;
+    const shape = sde ? [this.sdeFeatures, this.actionSize] : [this.actionSize];
+    this.logStd = stateDependentStd ? null : variableOf(tf.fill(shape, logStdInit));
+    this.logStdSnapshot = new Float64Array(this.logStd ? this.logStd.size : this.actionSize).fill(logStdInit);
+    this.mu = new Float64Array(this.actionSize);
     this.markUpdated();
   }
 
   get numParams(): number {
-    return this.net.numParams + (this.logStd ? this.actionSize : 0);
+    return this.net.numParams + (this.logStd ? this.logStd.size : 0);
   }
 
   /** Mean and log sigma of pi(.|obs) (copies). */
   distribution(obs: ArrayLike<number>): { mean: Float64Array; logStd: Float64Array } {
     checkObs("Gaussian.distribution", obs, this.obsSize);
-    const out = this.net.forward(obs);
     const d = this.actionSize;
+    if (this.sdeFeatures) {
+      const logStd = new Float64Array(d);
+      this.sdeForward(obs, 0, logStd);
+      return { mean: Float64Array.from(this.mu), logStd };
+    }
+    const out = this.net.forward(obs);
     const mean = Float64Array.from(out.subarray(0, d));
     const logStd = this.logStd ? Float64Array.from(this.logStdSnapshot) : Float64Array.from(out.subarray(d, 2 * d));
     return { mean, logStd };
@@ -260,10 +293,65 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
     return m;
   }
 
+  /**
+   * gSDE: puts the mean mu(s) for observations[off ..] into `this.mu`, writes log sigma(s) into
+   * `logStd` if given, and returns z(s) (both buffers reused between calls).
+   */
+  private sdeForward(observations: ArrayLike<number>, off: number, logStd: Float64Array | null): Float64Array {
+    const { out, features } = this.net.forwardWithFeatures(observations, off);
+    const d = this.actionSize;
+    this.mu.set(out.subarray(0, d));
+    if (logStd) {
+      const L = this.logStdSnapshot;
+      for (let k = 0; k < d; k++) {
+        let v = SDE_EPS;
+        for (let j = 0; j < this.sdeFeatures; j++) v += features[j] * features[j] * Math.exp(2 * L[j * d + k]);
+        logStd[k] = 0.5 * Math.log(v);
+      }
+    }
+    return features;
+  }
+
+  /**
+   * gSDE: one exploration matrix E per copy (`copies` x [last hidden, actionSize], entries normal with
+   * standard deviations exp(L)), to hold while a segment is collected (`sampleRowsWithNoise`).
+   */
+  explorationNoise(copies: number, rng: Rng): Float64Array {
+    if (!this.sdeFeatures) throw new RangeError("Gaussian.explorationNoise: the policy was made without sde: true.");
+    const L = this.logStdSnapshot;
+    const E = new Float64Array(copies * L.length);
+    for (let i = 0; i < E.length; i++) E[i] = Math.exp(L[i % L.length]) * rng.normal();
+    return E;
+  }
+
+  /** gSDE: actions mu(s_i) + z(s_i)^T E_i for rows i of a flat batch, E_i copy i's matrix from `explorationNoise`. */
+  sampleRowsWithNoise(observations: ArrayLike<number>, rows: number, noise: Float64Array, out: Float64Array): void {
+    const d = this.actionSize;
+    const h = this.sdeFeatures;
+    if (!h) throw new RangeError("Gaussian.sampleRowsWithNoise: the policy was made without sde: true.");
+    if (noise.length < rows * h * d) throw new RangeError(`Gaussian.sampleRowsWithNoise: noise holds ${noise.length / (h * d)} matrices for ${rows} rows.`);
+    for (let i = 0; i < rows; i++) {
+      checkFiniteObs("Gaussian.sample", observations, i * this.obsSize, this.obsSize, i);
+      const z = this.sdeForward(observations, i * this.obsSize, null);
+      const mu = this.mu;
+      for (let k = 0; k < d; k++) {
+        let a = mu[k];
+        for (let j = 0; j < h; j++) a += z[j] * noise[(i * h + j) * d + k];
+        out[i * d + k] = a;
+      }
+    }
+  }
+
   /** Sample for row `row` of a flat batch of observations into out[row * actionSize ..] (no checks). */
   sampleInto(observations: ArrayLike<number>, row: number, rng: Rng, out: Float64Array): void {
-    const o = this.net.forward(observations, row * this.obsSize);
     const d = this.actionSize;
+    if (this.sdeFeatures) {
+      const logStd = new Float64Array(d);
+      this.sdeForward(observations, row * this.obsSize, logStd);
+      for (let i = 0; i < d; i++) out[row * d + i] = this.mu[i] + Math.exp(logStd[i]) * rng.normal();
+      return;
+    }
+    const o = this.net.forward(observations, row * this.obsSize);
     for (let i = 0; i < d; i++) {
       const ls = this.logStd ? this.logStdSnapshot[i] : o[d + i];
       out[row * d + i] = o[i] + Math.exp(ls) * rng.normal();
@@ -294,8 +382,13 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
 
   /** Mean [N, d] and log sigma ([d] or [N, d]) in TF.js. */
   private heads(observations: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor } {
-    const out = this.net.apply(observations);
     const d = this.actionSize;
+    if (this.sdeFeatures && this.logStd) {
+      const { out, features } = this.net.applyWithFeatures(observations);
+      const variance = tf.add(tf.matMul(tf.square(detach(features)) as tf.Tensor2D, tf.exp(tf.mul(2, this.logStd)) as tf.Tensor2D), SDE_EPS);
+      return { mean: out, logStd: tf.mul(0.5, tf.log(variance)) };
+    }
+    const out = this.net.apply(observations);
     if (this.logStd) return { mean: out, logStd: this.logStd };
     return { mean: tf.slice(out, [0, 0], [-1, d]), logStd: tf.slice(out, [0, d], [-1, d]) };
   }
@@ -336,7 +429,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
     checkParams("Gaussian.setParams", params, this.numParams);
     this.net.setParams(Array.prototype.slice.call(params, 0, this.net.numParams));
     if (this.logStd) {
-      const v = tf.tensor1d(Float32Array.from(Array.prototype.slice.call(params, this.net.numParams)));
+      const v = tf.tensor(Float32Array.from(Array.prototype.slice.call(params, this.net.numParams)), this.logStd.shape);
       this.logStd.assign(v);
       v.dispose();
     }

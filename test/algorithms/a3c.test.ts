@@ -56,6 +56,10 @@ describe("a3c config", () => {
   test("rejects what cannot cross threads or is a2c's only, and bad values, naming them", () => {
     assert.throws(() => resolveA3CConfig({ advantage: (() => [1]) as never }), /a3c: config.advantage must be "gae", "nstep" or "td" \(a function cannot be sent to worker threads/);
     assert.throws(() => resolveA3CConfig({ qCritic: true } as never), /a3c: unknown config key "qCritic"/);
+    assert.throws(() => resolveA3CConfig({ sde: true } as never), /a3c: unknown config key "sde"/);
+    // a resolved config (a run folder's config.json) resolves to itself: a2c's fields there are off
+    const resolved = resolveA3CConfig({ workers: 3, lr: 0.001 });
+    assert.deepEqual(resolveA3CConfig(resolved as never), resolved);
     assert.throws(() => resolveA3CConfig({ workers: 0 }), /a3c: config.workers must be an integer >= 1; received 0/);
     assert.throws(() => resolveA3CConfig({ advantage: "qv" as never }), /a3c: config.advantage must be one of "nstep", "td", "gae"; received "qv"/);
   });
