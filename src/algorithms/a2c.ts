@@ -240,13 +240,13 @@ export function buildA2C(algo: string, c: ResolvedA2CConfig, numEnvs: number) {
     const obsNorm = c.normalizeObservations ? new ObservationNormalizer(setup.env.obsDim) : null;
     // gSDE: one exploration matrix per copy, drawn by `resampleNoise` at the start of every segment
     const gaussian = policy as Gaussian;
-    const sde: { noise: Float64Array; resample(rng: Rng): void } | null = c.sde
-      ? { noise: new Float64Array(0), resample: (rng: Rng) => void (sde!.noise = gaussian.explorationNoise(numEnvs, rng)) }
-      : null;
-    const base: RowSampler = sde ? { sampleRows: (o, rows, _rng, out) => gaussian.sampleRowsWithNoise(o, rows, sde.noise, out) } : policy;
+    let noise = new Float64Array(0);
+    const resampleNoise = (rng: Rng) => {
+      if (c.sde) noise = gaussian.explorationNoise(numEnvs, rng);
+    };
+    const base: RowSampler = c.sde ? { sampleRows: (o, rows, _rng, out) => gaussian.sampleRowsWithNoise(o, rows, noise, out) } : policy;
     // the policy acts on normalised observations; the batch keeps what the environment gave
     const actor: RowSampler = obsNorm ? { sampleRows: (o, rows, rng, out) => base.sampleRows(obsNorm.apply(o, rows), rows, rng, out) } : base;
-    const resampleNoise = (rng: Rng) => sde?.resample(rng);
     return { setup, policy, critics, obsNorm, actor, resampleNoise, rewardScaler: c.scaleRewards ? new RewardScaler(numEnvs, c.gamma) : null };
   } catch (e) {
     policy?.dispose();

@@ -206,6 +206,8 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
   /** gSDE: the last hidden layer's width (0 without gSDE). */
   private readonly sdeFeatures: number;
   private readonly mu: Float64Array;
+  /** gSDE: log sigma(s) of the last row sampled (a buffer reused by `sampleInto`). */
+  private readonly sdeLogStd: Float64Array;
 
   constructor(config: GaussianConfig) {
     const stateDependentStd = config?.stateDependentStd ?? false;
@@ -245,6 +247,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
     this.logStd = stateDependentStd ? null : variableOf(tf.fill(shape, logStdInit));
     this.logStdSnapshot = new Float64Array(this.logStd ? this.logStd.size : this.actionSize).fill(logStdInit);
     this.mu = new Float64Array(this.actionSize);
+    this.sdeLogStd = new Float64Array(this.actionSize);
     this.markUpdated();
   }
 
@@ -346,7 +349,7 @@ export class Gaussian implements Policy<ArrayLike<number>, Float64Array>, TfPoli
   sampleInto(observations: ArrayLike<number>, row: number, rng: Rng, out: Float64Array): void {
     const d = this.actionSize;
     if (this.sdeFeatures) {
-      const logStd = new Float64Array(d);
+      const logStd = this.sdeLogStd;
       this.sdeForward(observations, row * this.obsSize, logStd);
       for (let i = 0; i < d; i++) out[row * d + i] = this.mu[i] + Math.exp(logStd[i]) * rng.normal();
       return;
