@@ -240,7 +240,7 @@ export function buildA2C(algo: string, c: ResolvedA2CConfig, numEnvs: number) {
     const obsNorm = c.normalizeObservations ? new ObservationNormalizer(setup.env.obsDim) : null;
     // gSDE: one exploration matrix per copy, drawn by `resampleNoise` at the start of every segment
     const gaussian = policy as Gaussian;
-    let noise = new Float64Array(0);
+    let noise: Float64Array = new Float64Array(0);
     const resampleNoise = (rng: Rng) => {
       if (c.sde) noise = gaussian.explorationNoise(numEnvs, rng);
     };
