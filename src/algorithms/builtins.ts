@@ -1,6 +1,7 @@
 /**
  * The built-in names: one table of the psi_t estimators and baselines that `reinforce`,
- * `actorCritic`, `a2c` and `a3c` accept by name. Each name is the library function it stands for
+ * `actorCritic`, `a2c` and `a3c` accept by name (and, in `NAMED_FIELDS`, which config field takes
+ * which names, with the optimisers of src/update/optimizers.ts). Each name is the library function it stands for
  * (`psi: "gae"` and `psi: gae` are the same run), and the algorithms' configs, their error messages
  * and `npm run train -- --help` read the names from here.
  *
@@ -11,6 +12,7 @@
 import { type Baseline, batchMeanBaseline, constantBaseline, movingAverageBaseline, noBaseline, timeDependentBaseline, valueBaseline } from "../baselines/index";
 import type { PsiEstimator } from "../estimators/segment";
 import { advantagePsi, gae, nStepAdvantages, qPsi, rewardToGo, tdErrors, totalReturn } from "../estimators/returns";
+import { OPTIMIZERS } from "../update/optimizers";
 
 /** psi_t by name, per algorithm (the config field: reinforce's and actorCritic's `psi`, a2c's and a3c's `advantage`). */
 export const ESTIMATORS = {
@@ -67,3 +69,11 @@ export function namesOf<T extends object>(map: T): (keyof T & string)[] {
 export function baselineEntry(name: BaselineName): BaselineEntry {
   return BASELINES[name];
 }
+
+/** Each algorithm's config fields that take a built-in name, with the names (for `--help` and docs). */
+export const NAMED_FIELDS: Record<"reinforce" | "a2c" | "actorCritic" | "a3c", Record<string, readonly string[]>> = {
+  reinforce: { psi: namesOf(ESTIMATORS.reinforce), baseline: namesOf(BASELINES), optimizer: OPTIMIZERS },
+  a2c: { advantage: namesOf(ESTIMATORS.a2c), optimizer: OPTIMIZERS },
+  actorCritic: { psi: namesOf(ESTIMATORS.actorCritic) },
+  a3c: { advantage: namesOf(A3C_ESTIMATORS) },
+};

@@ -14,7 +14,7 @@
  * values V(s_0) .. V(s_T) (the last for the final state). Conventions (NOTATION.md): `rewards[t]` is
  * r_{t+1}, the reward that follows a_t.
  */
-import { type Segment, endsAt, stepsPerCopy } from "../rollout/batch";
+import { type Segment, endsAt, stepsPerCopy } from "../estimators/segment";
 
 function where(fn: string, message: string): never {
   throw new RangeError(`${fn}: ${message}`);

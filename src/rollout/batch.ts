@@ -7,8 +7,9 @@
  * what the surrogate divides by (`divisor`: the number of trajectories for REINFORCE's
  * (1/M) sum_i sum_t, or the number of rows for a mean over steps).
  *
- * `toBatch(episodes)` is the one flattener (nested `Episode` objects to rows); `episodesOf(batch)`
- * gives the episodes of a batch back as `Episode` views for notebooks.
+ * `joinEpisodes` is the one assembler of whole episodes into a batch (the collector's and
+ * `toBatch`'s, which flattens nested `Episode` objects); `episodesOf(batch)` gives the episodes of a
+ * batch back as `Episode` views for notebooks.
  */
 import type { Episode } from "../envs/record";
 import { type Segment, type Span, spans } from "../estimators/segment";
@@ -95,48 +96,90 @@ function put(out: Float32Array, row: number, w: number, x: unknown): void {
   else out.set(x as ArrayLike<number>, row * w);
 }
 
+/** One whole episode as flat rows, for `joinEpisodes`. */
+export interface EpisodeRows {
+  /** s_0 .. s_{T-1}: T x obsSize numbers. */
+  observations: ArrayLike<number>;
+  /** a_0 .. a_{T-1}: T x actionSize numbers. */
+  actions: ArrayLike<number>;
+  /** r_1 .. r_T. */
+  rewards: ArrayLike<number>;
+  /** The episode ended in a terminal state (else a time limit cut it). */
+  terminated: boolean;
+  /** s_T, the final observation: obsSize numbers. */
+  final: ArrayLike<number>;
+  /** Undiscounted return and length, as the environment counted them. */
+  return: number;
+  length: number;
+}
+
 /**
- * Whole episodes as one batch (copies = 1, episodes end to end; divisor = the number of episodes).
- * Observations that are numbers (state indices) become one column, arrays their entries; an
- * episode that ended with neither flag (cut off by a step cap) counts as truncated.
+ * The one episode assembler: whole episodes laid end to end as a batch (copies = 1), each ending at
+ * its last row (terminated or truncated), with its final observation, return and length. Used by the
+ * collector (`episodes`, `count`, `group`) and by `toBatch`. Episodes without rows are left out.
+ * `observations`, if given, is the buffer to write the rows' observations into (rows x obsSize).
+ */
+export function joinEpisodes(episodes: EpisodeRows[], shape: { obsSize: number; actionSize: number; gamma: number; divisor: number }, observations?: Float32Array): Batch {
+  const { obsSize: od, actionSize: ad } = shape;
+  const kept = episodes.filter((e) => e.rewards.length > 0);
+  const rows = kept.reduce((n, e) => n + e.rewards.length, 0);
+  const b = emptyBatch(rows, 1, od, ad, shape.divisor, observations);
+  b.gamma = shape.gamma;
+  const ends = new Int32Array(kept.length);
+  const finals = new Float32Array(kept.length * od);
+  let row = 0;
+  kept.forEach((e, j) => {
+    b.observations.set(e.observations, row * od);
+    b.actions.set(e.actions, row * ad);
+    b.rewards.set(e.rewards, row);
+    row += e.rewards.length;
+    ends[j] = row - 1;
+    if (e.terminated) b.terminated[row - 1] = 1;
+    else b.truncated[row - 1] = 1;
+    finals.set(e.final, j * od);
+    b.episodeReturns.push(e.return);
+    b.episodeLengths.push(e.length);
+  });
+  return { ...b, ends, finalObservations: finals };
+}
+
+/** Rows of numbers or numeric arrays as one float32 vector of `count` rows of width `w`. */
+function flatRows(xs: readonly unknown[], count: number, w: number): Float32Array {
+  const out = new Float32Array(count * w);
+  for (let t = 0; t < count; t++) put(out, t, w, xs[t]);
+  return out;
+}
+
+/**
+ * Whole episodes as one batch (copies = 1, episodes end to end; divisor = the number of episodes),
+ * through `joinEpisodes`. Observations that are numbers (state indices) become one column, arrays
+ * their entries; an episode that ended with neither flag (cut off by a step cap) counts as truncated.
  */
 export function toBatch<Obs, Act>(episodes: Episode<Obs, Act>[], gamma = 1): Batch {
   if (!Array.isArray(episodes) || episodes.length === 0) throw new RangeError(`toBatch: expected at least one episode; received ${Array.isArray(episodes) ? "none" : String(episodes)}.`);
-  const rows = episodes.reduce((n, e) => n + e.actions.length, 0);
   const first = episodes.find((e) => e.actions.length > 0) ?? episodes[0];
   const obsSize = width(first.observations[0]);
   const actionSize = first.actions.length ? width(first.actions[0]) : 1;
-  const b = emptyBatch(rows, 1, obsSize, actionSize, episodes.length);
-  b.gamma = gamma;
-  let row = 0;
-  const ends: number[] = [];
-  episodes.forEach((e, i) => {
+  const rows = episodes.map((e, i) => {
     const T = e.actions.length;
     if (e.observations.length !== T + 1 || e.rewards.length !== T) {
       throw new RangeError(`toBatch: episode ${i} has ${e.observations.length} observations, ${T} actions and ${e.rewards.length} rewards; expected T + 1, T and T.`);
     }
-    if (T === 0) return;
-    for (let t = 0; t < T; t++, row++) {
-      put(b.observations, row, obsSize, e.observations[t]);
-      put(b.actions, row, actionSize, e.actions[t]);
-      b.rewards[row] = e.rewards[t];
-    }
-    if (e.terminated) b.terminated[row - 1] = 1;
-    else b.truncated[row - 1] = 1;
-    ends.push(row - 1);
-    b.episodeReturns.push(e.rewards.reduce((s, r) => s + r, 0));
-    b.episodeLengths.push(T);
+    return {
+      observations: flatRows(e.observations, T, obsSize),
+      actions: flatRows(e.actions, T, actionSize),
+      rewards: e.rewards,
+      terminated: e.terminated,
+      final: flatRows([e.observations[T]], 1, obsSize),
+      return: e.rewards.reduce((s, r) => s + r, 0),
+      length: T,
+    };
   });
-  const finals = new Float32Array(ends.length * obsSize);
-  let j = 0;
-  episodes.forEach((e) => {
-    if (e.actions.length) put(finals, j++, obsSize, e.observations[e.actions.length]);
-  });
-  return { ...b, ends: Int32Array.from(ends), finalObservations: finals };
+  return joinEpisodes(rows, { obsSize, actionSize, gamma, divisor: episodes.length });
 }
 
 /** A batch of zeros with the given shape (filled in by the collector or `toBatch`). */
-export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number): Batch {
+export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number, observations = new Float32Array(rows * obsSize)): Batch {
   return {
     rows,
     copies,
@@ -144,7 +187,7 @@ export function emptyBatch(rows: number, copies: number, obsSize: number, action
     rewards: new Float64Array(rows),
     terminated: new Uint8Array(rows),
     truncated: new Uint8Array(rows),
-    observations: new Float32Array(rows * obsSize),
+    observations,
     obsSize,
     actions: new Float32Array(rows * actionSize),
     actionSize,

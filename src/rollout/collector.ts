@@ -23,7 +23,7 @@ import type { Env } from "../envs/env";
 import { Discrete } from "../envs/spaces";
 import type { VectorEnv } from "../envs/vector";
 import type { Rng } from "../rng";
-import { type Batch, emptyBatch } from "./batch";
+import { type Batch, type EpisodeRows, emptyBatch, joinEpisodes } from "./batch";
 
 /** What the collector needs of a vector of environments (`VectorEnv` has it; `vectorize` adapts an `Env`). */
 export type VectorLike = Pick<
@@ -219,28 +219,17 @@ export class Collector {
     }
     const rows = lengths.reduce((a, b) => a + b, 0);
     if (this.groupBuffer.length < rows * od) this.groupBuffer = new Float32Array(Math.ceil(rows * 1.25) * od);
-    const b = { ...emptyBatch(0, 1, od, ad, n), rows, observations: this.groupBuffer.subarray(0, rows * od) };
-    b.gamma = options.gamma ?? 1;
-    b.rewards = new Float64Array(rows);
-    b.terminated = new Uint8Array(rows);
-    b.truncated = new Uint8Array(rows);
-    const actions = new Float32Array(rows * ad);
-    const ends = new Int32Array(n);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const T = lengths[i];
-      b.observations.set(this.groupRows[i].subarray(0, T * od), at * od);
-      actions.set(acts[i], at * ad);
-      b.rewards.set(rews[i], at);
-      at += T;
-      ends[i] = at - 1;
-      if (truncated[i]) b.truncated[at - 1] = 1;
-      else b.terminated[at - 1] = 1;
-      b.episodeReturns.push(returns[i]);
-      b.episodeLengths.push(T);
-    }
-    const groups = new Int32Array(rows).fill(options.group ?? 0);
-    return { ...b, actions, ends, finalObservations: finals, lastObservations: new Float32Array(od), groups };
+    const episodes: EpisodeRows[] = Array.from(lengths, (T, i) => ({
+      observations: this.groupRows[i].subarray(0, T * od),
+      actions: acts[i],
+      rewards: rews[i],
+      terminated: !truncated[i],
+      final: finals.subarray(i * od, (i + 1) * od),
+      return: returns[i],
+      length: T,
+    }));
+    const b = joinEpisodes(episodes, { obsSize: od, actionSize: ad, gamma: options.gamma ?? 1, divisor: n }, this.groupBuffer.subarray(0, rows * od));
+    return { ...b, groups: new Int32Array(rows).fill(options.group ?? 0) };
   }
 
   private run(policy: Actor, rng: Rng, gamma: number, enough: (episodes: number, steps: number) => boolean, limit = Infinity): Batch {
@@ -250,7 +239,7 @@ export class Collector {
     const n = env.numEnvs;
     const od = env.obsDim;
     const ad = env.actionDim;
-    const done: { obs: number[]; acts: number[]; rews: number[]; terminated: boolean; final: Float64Array; ret: number; len: number }[] = [];
+    const done: EpisodeRows[] = [];
     let t = 0;
     while (!enough(done.length, t)) {
       sampler.sampleRows(env.observations, n, rng, this.actions);
@@ -268,13 +257,13 @@ export class Collector {
         if (!(env.terminated[i] || env.truncated[i])) continue;
         if (done.length < limit) {
           done.push({
-            obs: this.obs[i],
-            acts: this.acts[i],
-            rews: this.rews[i],
+            observations: this.obs[i],
+            actions: this.acts[i],
+            rewards: this.rews[i],
             terminated: env.terminated[i] === 1,
             final: env.finalObservations.slice(i * od, (i + 1) * od),
-            ret: env.episodeReturns[i],
-            len: env.episodeLengths[i],
+            return: env.episodeReturns[i],
+            length: env.episodeLengths[i],
           });
         }
         // an episode beyond `limit` (another copy's, ended in the same step) is dropped
@@ -283,25 +272,7 @@ export class Collector {
         this.rews[i] = [];
       }
     }
-    const rows = done.reduce((s, e) => s + e.rews.length, 0);
-    const b = emptyBatch(rows, 1, od, ad, done.length);
-    b.gamma = gamma;
-    const ends = new Int32Array(done.length);
-    const finals = new Float32Array(done.length * od);
-    let row = 0;
-    done.forEach((e, j) => {
-      b.observations.set(e.obs, row * od);
-      b.actions.set(e.acts, row * ad);
-      b.rewards.set(e.rews, row);
-      row += e.rews.length;
-      ends[j] = row - 1;
-      if (e.terminated) b.terminated[row - 1] = 1;
-      else b.truncated[row - 1] = 1;
-      finals.set(e.final, j * od);
-      b.episodeReturns.push(e.ret);
-      b.episodeLengths.push(e.len);
-    });
-    return { ...b, ends, finalObservations: finals };
+    return joinEpisodes(done, { obsSize: od, actionSize: ad, gamma, divisor: done.length });
   }
 }
 
