@@ -51,7 +51,11 @@ export interface DemonstrationOptions {
   seed?: number;
 }
 
-/** Run `teacher` on numbered job sets and record every (state image, action) pair of its own trajectories. */
+/**
+ * Run `teacher` on numbered job sets and record every (state image, action) pair of its own
+ * trajectories. Its own loop, not the collector's: it stores each image as bytes (a quarter of the
+ * collector's float32 rows, for thousands of 4,480-number images).
+ */
 export function collectDemonstrations(teacher: Actor, options: DemonstrationOptions): Demonstrations {
   const where = "collectDemonstrations";
   const first = options.firstJobSet ?? 0;

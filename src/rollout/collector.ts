@@ -1,6 +1,6 @@
 /**
- * Collecting experience: the one rollout path of the library. A `Collector` steps N copies of an
- * environment together (a `VectorEnv`, or any single `Env` through `vectorize`) with a policy and
+ * Collecting experience: the rollout path of every training algorithm. A `Collector` steps N copies
+ * of an environment together (a `VectorEnv`, or any single `Env` through `vectorize`) with a policy and
  * returns `Batch`es (src/rollout/batch.ts):
  *
  * - `segment(policy, rng, steps)`: `steps` steps from every copy, rows time-major (A2C's n-step
@@ -15,6 +15,12 @@
  * - `group(policy, rng, { reset })`: one whole episode from every copy, all started by the same reset
  *   (e.g. DeepRM's `{ jobSet: k }`: N rollouts of one job set from identical starts, for a baseline
  *   per start); a copy that finishes waits for the others, and no further episode is begun.
+ *
+ * Four loops step an environment on their own, each for a reason the collector's float rows do not
+ * serve: `recordEpisode` (envs/record.ts: the environment's own observation objects and rendered
+ * frames), `reinforceEpisodic` (Sutton and Barto's one-episode-at-a-time algorithm on a plain `Env`),
+ * DeepRM's `runJobSet` (deeprm/evaluate.ts: the job set's slowdown from the last step's info) and
+ * `collectDemonstrations` (deeprm/imitation.ts: a scheduler's states stored as bytes).
  *
  * Policies act through `sampleRows` (the library's policies: one call for all copies, no per-step
  * allocation) or, for any object with `sample(observation, rng)`, one observation at a time.
@@ -100,15 +106,17 @@ export class Collector {
     return Math.max(0, ...this.rews.map((r) => r.length));
   }
 
+  /** The environment, the policy as a row sampler, and the sizes every rollout loop reads. */
+  private acting(policy: Actor) {
+    const env = this.env;
+    return { env, sampler: rowSampler(policy, env), n: env.numEnvs, od: env.obsDim, ad: env.actionDim };
+  }
+
   /** `steps` steps of every copy, as one time-major segment (copies = N, divisor = its rows). */
   segment(policy: Actor, rng: Rng, steps: number, gamma = 1): Batch {
     if (!Number.isSafeInteger(steps) || steps < 1) throw new RangeError(`Collector.segment: steps must be an integer >= 1; received ${String(steps)}.`);
     this.start();
-    const env = this.env;
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
+    const { env, sampler, n, od, ad } = this.acting(policy);
     const b = emptyBatch(steps * n, n, od, ad, steps * n);
     b.gamma = gamma;
     const ends: number[] = [];
@@ -169,10 +177,7 @@ export class Collector {
     if (env.maxEpisodeSteps === null) {
       throw new RangeError(`Collector.group: ${env.name} has no step limit, so an episode might never end; give it one (e.g. config.maxEpisodeSteps, or vectorize(env, { maxEpisodeSteps })).`);
     }
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
+    const { sampler, n, od, ad } = this.acting(policy);
     env.reset({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.reset === undefined ? {} : { options: options.reset }) });
     this.started = true;
     while (this.groupRows.length < n) this.groupRows.push(new Float32Array(64 * od));
@@ -234,11 +239,7 @@ export class Collector {
 
   private run(policy: Actor, rng: Rng, gamma: number, enough: (episodes: number, steps: number) => boolean, limit = Infinity): Batch {
     this.start();
-    const env = this.env;
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
+    const { env, sampler, n, od, ad } = this.acting(policy);
     const done: EpisodeRows[] = [];
     let t = 0;
     while (!enough(done.length, t)) {
