@@ -179,7 +179,7 @@ export function toBatch<Obs, Act>(episodes: Episode<Obs, Act>[], gamma = 1): Bat
 }
 
 /** A batch of zeros with the given shape (filled in by the collector or `toBatch`). */
-export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number, observations = new Float32Array(rows * obsSize)): Batch {
+export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number, observations: Float32Array = new Float32Array(rows * obsSize)): Batch {
   return {
     rows,
     copies,
