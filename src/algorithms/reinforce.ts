@@ -1,8 +1,9 @@
 /**
- * REINFORCE (Williams, 1992): psi_t = R(tau), R_t, or any psi_t estimator, minus a baseline from
- * src/baselines. Reads top to bottom: collect a batch of whole episodes, compute psi (the estimator,
- * then the baseline), update the policy (one batched TF.js surrogate step), update the critic (value
- * baseline only), log.
+ * REINFORCE (Williams, 1992): psi_t = R(tau), R_t, or any psi_t estimator, minus a baseline (a name
+ * of src/algorithms/builtins.ts, or any function with the signature `Baseline` of src/baselines).
+ * Reads top to bottom: collect a batch of whole episodes, psi_t (the estimator, then the baseline),
+ * step (the one update step of src/update/step.ts; Williams' per-parameter baseline gives its own
+ * direction, src/algorithms/williams.ts), update the critic (value baseline only), log.
  *
  * ```ts
  * const result = await reinforce({ env: "CartPole-v1", baseline: "value", totalSteps: 150_000, targetReturn: 475 });
@@ -13,19 +14,15 @@
  * usual discounted-return direction, not the exact gradient of the discounted objective. A time-limit
  * cut counts as the end of an episode (Monte Carlo returns do not bootstrap).
  *
- * **Grouped collection** (`groups`, DeepRM's scheme): each iteration runs G groups of N whole
- * episodes, the N episodes of a group all started by the same reset (for DeepRM, `{ jobSet: k }`: N
- * rollouts of job set k from the identical start). psi and its baseline are computed per group (the
- * time-dependent baseline b_t = mean over the group's rollouts of R_t, the default there), the
- * gradient of each group is computed and added up one group at a time (memory holds one group's
- * rows, never the iteration's), and one optimiser step follows. The groups can run on worker threads
- * (`workers`), each with its own copy of the environment and the policy; the gradient is summed in
- * group order, so the run does not depend on how many workers there are.
+ * **Grouped collection** (`groups`, DeepRM's scheme; src/algorithms/reinforce-grouped.ts): each
+ * iteration runs G groups of N whole episodes, the N episodes of a group all started by the same reset
+ * (for DeepRM, `{ jobSet: k }`), psi_t and its baseline per group, the groups' gradients summed into
+ * one step; on worker threads with `workers`, the same run whatever their number.
  *
  * ```ts
  * const run = await reinforce({
  *   env: "DeepRM-v0", envKwargs: { load: 1.3 }, groups: { count: 100, size: 20 }, gamma: 1,
- *   hiddenSizes: [20], activation: "relu", optimizer: "rmsprop", lr: 0.001, iterations: 50, workers: 2,
+ *   hiddenSizes: [20], activation: "relu", optimizer: "rmspropDeepRM", lr: 0.001, iterations: 50, workers: 2,
  * });
  * ```
  */

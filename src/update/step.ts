@@ -64,13 +64,7 @@ export function lossGradient(vars: tf.Variable[], loss: () => tf.Scalar, form: G
     sq.dispose();
     return { loss: lossValue, norm, values: list };
   }
-  const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
-  let off = 0;
-  for (const g of list) {
-    flat.set(g.dataSync(), off);
-    off += g.size;
-  }
-  tf.dispose(list);
+  const flat = flatten(list);
   return { loss: lossValue, norm: flatNorm(flat), values: flat };
 }
 
