@@ -4,7 +4,8 @@
  * the advantage Q(s, a) - V(s) from two learned networks ("qv"), for categorical and Gaussian policies.
  * Reads top to bottom: collect n steps from every copy (one time-major segment), evaluate the critic
  * on it, compute the advantages with the library's estimator (`gae`, `nStepAdvantages`, `tdErrors`,
- * `advantagePsi`, or yours), update the actor and the critic(s), log.
+ * `advantagePsi`, or yours), step the actor (the one update step, src/update/step.ts), fit the
+ * critic(s), log.
  *
  * The three ways the lecture builds the critic are three settings: "qv" learns both Q and V (two
  * networks); "nstep" replaces Q by a sampled n-step return and learns V only; "gae" forms the advantage

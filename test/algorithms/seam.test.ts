@@ -107,6 +107,7 @@ describe("the baseline is a seam too: the built-in names are the library's funct
     const mine = await reinforce({ ...base, baseline: myMean });
     assert.deepEqual(strip(mine.history), strip(named.history));
     await assert.rejects(reinforce({ ...base, baseline: () => [1, 2] }), /reinforce: the baseline returned 2 values for \d+ rows; expected one number or one per row/);
+    await assert.rejects(reinforce({ ...base, baseline: () => NaN }), /reinforce: psi - b is NaN at row 0 \(b is NaN\); expected a finite number from the baseline/);
   });
 
   test("grouped collection: 'timeDependent' = timeDependentBaseline", async () => {
