@@ -14,7 +14,8 @@
  */
 import type { Episode } from "../envs/record";
 import type { Policy, TfPolicy } from "../policies/policy";
-import { type Batch, type PsiEstimator, type Segment, rowIndex, spans, toBatch } from "../rollout/batch";
+import { type Batch, toBatch } from "../rollout/batch";
+import { type PsiEstimator, type Segment, rowIndex, spans } from "./segment";
 import { policyGradient } from "../update/step";
 
 /** psi_t for each step of a trajectory. */

@@ -1,7 +1,7 @@
 /**
  * The psi_t estimators of the policy gradient, as pure functions.
  *
- * Every estimator takes a `Segment` (src/rollout/batch.ts): rows of experience (steps x copies,
+ * Every estimator takes a `Segment` (src/estimators/segment.ts): rows of experience (steps x copies,
  * time-major) with, per row, the reward r_{t+1}, whether s_{t+1} is terminal (`terminated`) and
  * whether a time limit cut the episode there (`truncated`), plus the critic's values where it needs
  * them. Termination is data: an episode may end anywhere in a segment, several copies may be
