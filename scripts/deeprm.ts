@@ -233,6 +233,8 @@ interface TrainArgs {
   out: string;
   checkpoint: number;
   resume: string | null;
+  /** The policy read from --resume. */
+  initialPolicy: SavedPolicy | undefined;
   quiet: boolean;
 }
 
@@ -266,6 +268,23 @@ function configOptions(file: string): Partial<Record<TrainOption, string>> {
   return out;
 }
 
+/** A policy file saved with savePolicy, for --resume; its errors name the option. */
+function readSavedPolicy(file: string): SavedPolicy {
+  const option = `--resume ${file}`;
+  if (!fs.existsSync(file)) throw new UsageError(`${option}: no such file.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${option}: not valid JSON (${(e as Error).message}); expected a policy saved with savePolicy (policy.json of a run).`);
+  }
+  const saved = json as Partial<SavedPolicy> | null;
+  if (typeof saved !== "object" || saved === null || saved.kind !== "MlpCategorical" || !Array.isArray(saved.params)) {
+    throw new UsageError(`${option}: not a saved DeepRM policy; expected { "kind": "MlpCategorical", "params": [...], ... } as savePolicy writes it.`);
+  }
+  return saved as SavedPolicy;
+}
+
 export function parseTrain(argv: string[]): TrainArgs | "help" {
   const { values } = parseOptions({ args: argv, options: TRAIN_OPTIONS, strict: true, allowPositionals: false }, "deeprm");
   if (values.help) return "help";
@@ -281,7 +300,7 @@ export function parseTrain(argv: string[]): TrainArgs | "help" {
   const lr = lrText === undefined ? 0.001 : Number(lrText);
   if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`${lrLabel} must be a number > 0; received ${JSON.stringify(lrText)}.`);
   const epochs = int("imitation", 0, 0);
-  if (values.resume !== undefined && !fs.existsSync(values.resume)) throw new UsageError(`--resume ${values.resume}: no such file.`);
+  const initialPolicy = values.resume !== undefined ? readSavedPolicy(values.resume) : undefined;
   const [loadsLabel, loadsText] = given("loads");
   return {
     options: {
@@ -297,6 +316,7 @@ export function parseTrain(argv: string[]): TrainArgs | "help" {
     out: values.out ?? path.join(__dirname, "..", "data", "deeprm"),
     checkpoint: integer("--checkpoint", values.checkpoint, 5, 1),
     resume: values.resume ?? null,
+    initialPolicy,
     quiet: values.quiet ?? false,
   };
 }
@@ -327,8 +347,7 @@ async function train(argv: string[], io: Io): Promise<void> {
   }
   const o = args.options;
   fs.mkdirSync(args.out, { recursive: true });
-  let initialPolicy: SavedPolicy | undefined;
-  if (args.resume) initialPolicy = JSON.parse(fs.readFileSync(args.resume, "utf8")) as SavedPolicy;
+  const initialPolicy = args.initialPolicy;
   const started = new Date();
   const t0 = performance.now();
   const curve: DeepRMCurveRow[] = [];
