@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { PENDULUM_A2C } from "../../bench/algorithms";
-import { type AlgorithmName, resolveConfig } from "../../src/index";
+import { type AlgorithmName, BACKENDS, resolveConfig } from "../../src/index";
 import { cli as deeprm, parseTrain } from "../../scripts/deeprm";
 import { parse } from "../../scripts/train";
 
@@ -105,14 +105,25 @@ test("configs/deeprm.json: deeprm train --config gives the shipped run's options
   }
 });
 
-test("npm run train -- --config configs/cartpole-a2c.json runs it (a short budget)", () => {
+test("npm run train -- --config configs/cartpole-a2c.json runs it (a short budget): config.json with the backend, --json, progress.csv's columns as the README lists them", () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pglab-config-")), "run");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "train.ts"), "--config", "configs/cartpole-a2c.json", "--seeds", "0-0", "--steps", "1024", "--workers", "1", "--out", out, "--quiet"], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "train.ts"), "--config", "configs/cartpole-a2c.json", "--seeds", "0-0", "--steps", "1024", "--workers", "1", "--out", out, "--quiet", "--json"], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const saved = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8"));
   assert.equal(saved.algo, "a2c");
   assert.equal(saved.config.advantage, "gae");
   assert.equal(saved.config.targetReturn, 475);
   assert.equal(saved.config.totalSteps, 1024);
+  assert.ok(BACKENDS.includes(saved.tfBackend), `config.json records the TF.js backend: ${saved.tfBackend}`);
+  // --json: the summary on the last line.
+  const summary = JSON.parse(r.stdout.trim().split("\n").pop() as string);
+  assert.equal(summary.out, out);
+  assert.deepEqual(summary.seeds.map((s: { seed: number }) => s.seed), [0]);
+  assert.equal(summary.seeds[0].envSteps, 1024);
+  // progress.csv's columns are the README's table.
+  const header = fs.readFileSync(path.join(out, "seed0", "progress.csv"), "utf8").split("\n")[0].split(",");
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const table = readme.split("The columns of `progress.csv`")[1].split("\n\n")[1];
+  assert.deepEqual([...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]), header);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
 });
