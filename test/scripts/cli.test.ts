@@ -148,3 +148,24 @@ test("train --help lists only the config fields each algorithm accepts", () => {
   assert.match(fields, /^ {2}workers /m);
   assert.match(train.usage("a2c"), /^ {2}qCritic /m, "a2c lists its own");
 });
+
+test("plot: runs of different environments on one axis get a warning, and each run's environment in its name", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-cli-"));
+  // The shipped Pendulum run, and a copy of it that says it ran on CartPole-v1.
+  const other = path.join(dir, "cartpole-run");
+  fs.cpSync(path.join(root, "data", "pendulum-a2c"), other, { recursive: true });
+  const config = JSON.parse(fs.readFileSync(path.join(other, "config.json"), "utf8"));
+  fs.writeFileSync(path.join(other, "config.json"), JSON.stringify({ ...config, env: "CartPole-v1", config: { ...config.config, env: "CartPole-v1" } }));
+  const out = path.join(dir, "plot.html");
+  const r = npmRun("plot", [path.join(root, "data", "pendulum-a2c"), other, "--out", out, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: these runs are of 2 environments \(Pendulum-v1, CartPole-v1\), drawn on one axis/);
+  const drawn = JSON.parse(r.stdout.trim().split("\n").pop() as string);
+  assert.deepEqual(drawn.runs.map((x: { name: string }) => x.name), ["pendulum-a2c (Pendulum-v1)", "cartpole-run (CartPole-v1)"]);
+  assert.match(fs.readFileSync(out, "utf8"), /Different environments<\/b> \(Pendulum-v1, CartPole-v1\) share this axis/);
+  // One environment: no warning, plain names.
+  const single = npmRun("plot", [path.join(root, "data", "pendulum-a2c"), "--out", out, "--quiet"]);
+  assert.equal(single.status, 0, single.stderr);
+  assert.equal(single.stderr + single.stdout, "");
+  fs.rmSync(dir, { recursive: true, force: true });
+});
