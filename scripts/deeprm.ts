@@ -80,7 +80,9 @@ const HELP = helpText({
              the ${SCHEDULER_NAMES.join(", ")} schedulers, on held-out job sets
   train      train the DeepRM policy (REINFORCE, time-dependent baseline) and save it
 
-npm run deeprm -- evaluate [options]: each job set gives one number, the mean slowdown (completion time / length) of its jobs; a
+npm run deeprm -- evaluate [options]
+
+Each job set gives one number, the mean slowdown (completion time / length) of its jobs; a
 scheduler's figure at a load is the mean of those numbers and its standard error. All schedulers
 run the same job sets. Tetris* weighs the Packer score by ${TETRIS_KNOB} (see src/deeprm/schedulers.ts).`,
   options: EVALUATE_OPTIONS,
