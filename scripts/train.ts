@@ -207,6 +207,14 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
   const config: Record<string, unknown> = {};
   const isFunction = (v: unknown) => typeof v === "object" && v !== null && "$function" in v;
   for (const [k, v] of Object.entries(saved?.config ?? {})) if (v !== null && !isFunction(v) && k !== "seed") config[k] = v;
+  if (saved) {
+    // A mistake in the file is the file's: name it before the command line's options are added.
+    try {
+      resolveConfig(algo, { ...config, env });
+    } catch (e) {
+      throw new UsageError(`--config ${values.config}: ${(e as Error).message}`);
+    }
+  }
   for (const item of values.set ?? []) {
     const eq = item.indexOf("=");
     if (eq < 1) throw new UsageError(`--set expects KEY=VALUE, e.g. --set lr=0.003; received ${JSON.stringify(item)}.`);

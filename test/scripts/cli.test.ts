@@ -169,3 +169,13 @@ test("plot: runs of different environments on one axis get a warning, and each r
   assert.equal(single.stderr + single.stdout, "");
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("train --config: a bad field in the file is reported with the option and the file", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-cli-"));
+  const file = path.join(dir, "tuned.json");
+  fs.writeFileSync(file, JSON.stringify({ algo: "a2c", env: "CartPole-v1", seeds: [0], config: { lr: -1 } }));
+  assert.throws(() => train.parse(["--config", file]), (e: Error) => e.message.startsWith(`--config ${file}: `) && /lr/.test(e.message));
+  fs.writeFileSync(file, "{");
+  assert.throws(() => train.parse(["--config", file]), new RegExp(`--config ${file}: .* is not valid JSON`));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
