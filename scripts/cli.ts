@@ -7,8 +7,8 @@
  * - Node's `util.parseArgs` reads the command line, its errors turned into sentences: an unknown
  *   option or sub-command gets "did you mean", a missing value an example, a stray word the reminder
  *   that npm needs `--` before the options (`parseOptions`, `subcommand`);
- * - a mistake in the command line prints `<command>: <message>` and a pointer to --help and exits 2;
- *   any other failure exits 1 (`runMain`);
+ * - a mistake in the command line (a `UsageError`) prints `<command>: <message>` and
+ *   `See npm run <command> -- --help.` and exits 2; any other failure exits 1;
  * - the examples in `--help` are real command lines: test/scripts/cli.test.ts parses every one.
  */
 import { type ParseArgsConfig, parseArgs } from "util";
@@ -132,18 +132,4 @@ export function subcommand<T extends string>(word: string, valid: readonly T[], 
   if (valid.includes(word as T)) return word as T;
   const hint = word.startsWith("-") ? ` (a sub-command comes first: npm run ${command} -- ${valid[0]} ${word})` : didYouMean(word, valid);
   throw new UsageError(`unknown command ${JSON.stringify(word)}${hint}; available: ${valid.join(", ")}.`);
-}
-
-/**
- * Run a command's main function: a UsageError prints `<command>: <message>` and where help is, exit
- * code 2; another error prints the same way, exit code 1.
- */
-export async function runMain(command: string, main: () => unknown): Promise<void> {
-  try {
-    await main();
-  } catch (e) {
-    const usage = e instanceof UsageError;
-    console.error(`${command}: ${e instanceof Error ? e.message : String(e)}${usage ? `\nSee npm run ${command} -- --help.` : ""}`);
-    process.exitCode = usage ? 2 : 1;
-  }
 }
