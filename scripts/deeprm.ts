@@ -101,7 +101,7 @@ ${optionsHelp(TRAIN_OPTIONS)}`,
   examples: [
     "npm run deeprm -- evaluate --loads 0.1,0.7,1.3,1.9 --jobsets 20 --seed 7 --json",
     "npm run deeprm -- evaluate --policy data/deeprm/policy.json --loads 1.3",
-    "npm run deeprm -- train --config configs/deeprm.json --workers 2",
+    "npm run deeprm -- train --config configs/deeprm.json --workers 2 --out runs/deeprm",
     "npm run deeprm -- train --iterations 2 --jobsets 2 --rollouts 2 --out runs/deeprm-trial",
   ],
 });
