@@ -377,8 +377,9 @@ function shownFile(file: string): string {
 /** `npm run book -- --notebook FILE [--execute] [--out PAGE]`: one notebook to one offline page. */
 function renderNotebook(file: string, options: { execute: boolean; out: string | undefined }): string {
   const shown = shownFile(file);
-  if (!file.endsWith(".ipynb")) throw new UsageError(`--notebook ${shown}: expected a notebook file ending in .ipynb.`);
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`--notebook ${shown}: no such file.`);
+  if (!file.endsWith(".ipynb")) throw new UsageError(`--notebook ${shown}: expected a notebook file ending in .ipynb; received ${JSON.stringify(path.basename(file))}.`);
+  if (!fs.existsSync(file)) throw new UsageError(`--notebook ${shown}: no such file.`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`--notebook ${shown} is a folder; give one notebook file (PATH.ipynb).`);
   try {
     const nb = readNotebook(file);
     if (!Array.isArray(nb.cells)) throw new Error("it has no cells list");
