@@ -56,7 +56,23 @@ export const VARIANTS: Variant[] = [
   { key: "actor-critic-q", name: "Q actor-critic (SARSA critic, psi = Q)", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "q" } },
   { key: "a3c-gae", name: "A3C, 2 worker threads, GAE(0.95)", algorithm: "a3c", settings: { workers: 2, advantage: "gae" } },
 ];
+/**
+ * One-change ablations of the table's variants (not run by default; `--variants` picks them, e.g. into
+ * data/cartpole-solve/ablation.json, which notebook 06 reads beside the table). Each differs from the
+ * variant named in its comment in one setting only, so that the table's comparisons can be made like for like.
+ */
+export const ABLATIONS: Variant[] = [
+  // reinforce with standardised weights: the effect of standardisation alone (no baseline either way)
+  { key: "reinforce-std", name: "REINFORCE, rewards-to-go, no baseline, standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "none", normalize: true } },
+  // reinforce-value without standardisation: the learned V alone (neither arm standardised)
+  { key: "reinforce-value-raw", name: "REINFORCE, rewards-to-go - learned V, not standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "value", normalize: false } },
+  // a2c-gae with 8 copies: A3C's update (8 x 32 rows) and A3C's number of updates per env step, in one thread
+  { key: "a2c-gae-8envs", name: "A2C GAE(0.95), 8 copies (A3C's update size and count)", algorithm: "a2c", settings: { advantage: "gae", numEnvs: 8 } },
+  // actor-critic-q with psi = Q - V: the state's value subtracted (the actor-critic's own advantage)
+  { key: "actor-critic-advantage", name: "Q actor-critic (SARSA critic), psi = Q - sum_a pi Q", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "advantage" } },
+];
 const KEYS = VARIANTS.map((v) => v.key);
+const ABLATION_KEYS = ABLATIONS.map((v) => v.key);
 
 /** The config a variant runs with (seed left to the seed list). */
 export function variantConfig(v: Variant, cap: number): Record<string, unknown> {
@@ -89,6 +105,8 @@ Options:
                      more runs share the cores and inflate each run's wall time)
   --variants LIST    some of the variants, comma-separated (default: all):
 ${VARIANTS.map((v) => `                       ${v.key.padEnd(16)} ${v.name}`).join("\n")}
+                     and the one-change ablations (only when named):
+${ABLATIONS.map((v) => `                       ${v.key.padEnd(16)} ${v.name}`).join("\n")}
   --out FILE         where to write the results (default ${shownPath(DEFAULT_OUT)}); must end in .json
   --quiet            no progress lines
   -h, --help         this text
@@ -114,11 +132,13 @@ export function parse(argv: string[]): Plan | { help: true } {
   if (values.variants !== undefined) {
     const words = values.variants.split(",").map((w) => w.trim());
     for (const w of words) {
-      if (!KEYS.includes(w)) throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, KEYS)}; valid: ${KEYS.join(", ")}.`);
+      if (!KEYS.includes(w) && !ABLATION_KEYS.includes(w)) {
+        throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, [...KEYS, ...ABLATION_KEYS])}; valid: ${[...KEYS, ...ABLATION_KEYS].join(", ")}.`);
+      }
     }
     const dup = words.find((w, i) => words.indexOf(w) !== i);
     if (dup !== undefined) throw new UsageError(`--variants: ${dup} appears twice.`);
-    variants = VARIANTS.filter((v) => words.includes(v.key));
+    variants = [...VARIANTS, ...ABLATIONS].filter((v) => words.includes(v.key));
   }
   const out = values.out !== undefined ? userPath(values.out) : DEFAULT_OUT;
   if (!out.endsWith(".json")) throw new UsageError(`--out ${values.out}: the results are one JSON file; give a path ending in .json, e.g. --out ${values.out}/results.json.`);
