@@ -33,6 +33,8 @@ export const TARGET_RETURN = 475;
 /** RL Zoo's budget for A2C on CartPole-v1 (rl-baselines3-zoo, hyperparams/a2c.yml: n_timesteps 5e5). */
 export const DEFAULT_CAP = 500_000;
 export const DEFAULT_OUT = path.join(ROOT, "data", "cartpole-solve", "results.json");
+/** Where the one-change ablations are shipped (notebook 06, table 2): `--variants` with the ABLATIONS keys and `--out` this file. */
+export const ABLATION_OUT = path.join(ROOT, "data", "cartpole-solve", "ablation.json");
 /** Curve points kept per seed: the first FIRST_POINTS iterations as they are, then evenly spaced ones and the last. */
 export const CURVE_POINTS = 200;
 export const FIRST_POINTS = 8;
