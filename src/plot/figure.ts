@@ -283,12 +283,21 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
 export const BAND_OPACITY = 0.12;
 export const LINE_WIDTH = 2.5;
 
+/** One method's curves, one per seed (equal x), for `bandChart` and `rangeChart`. */
+export interface SeedCurves {
+  name: string;
+  x?: ArrayLike<number>;
+  curves: ArrayLike<number>[];
+  color?: string;
+  dash?: Series["dash"];
+}
+
 /**
  * Learning curves over seeds: for each method, the pointwise mean with a shaded 95% confidence
  * band (Student's t over seeds).
  */
 export function bandChart(
-  methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[]; color?: string; dash?: Series["dash"] }[],
+  methods: SeedCurves[],
   opts: ChartOptions,
 ): Figure {
   return lineChart(
@@ -306,7 +315,7 @@ export function bandChart(
  * can be); the range says only what was seen.
  */
 export function rangeChart(
-  methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[]; color?: string; dash?: Series["dash"] }[],
+  methods: SeedCurves[],
   opts: ChartOptions,
 ): Figure {
   return lineChart(
