@@ -33,6 +33,8 @@ export const TARGET_RETURN = 475;
 /** RL Zoo's budget for A2C on CartPole-v1 (rl-baselines3-zoo, hyperparams/a2c.yml: n_timesteps 5e5). */
 export const DEFAULT_CAP = 500_000;
 export const DEFAULT_OUT = path.join(ROOT, "data", "cartpole-solve", "results.json");
+/** Where the one-change ablations are shipped (notebook 06, table 2): `--variants` with the ABLATIONS keys and `--out` this file. */
+export const ABLATION_OUT = path.join(ROOT, "data", "cartpole-solve", "ablation.json");
 /** Curve points kept per seed: the first FIRST_POINTS iterations as they are, then evenly spaced ones and the last. */
 export const CURVE_POINTS = 200;
 export const FIRST_POINTS = 8;
@@ -56,7 +58,23 @@ export const VARIANTS: Variant[] = [
   { key: "actor-critic-q", name: "Q actor-critic (SARSA critic, psi = Q)", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "q" } },
   { key: "a3c-gae", name: "A3C, 2 worker threads, GAE(0.95)", algorithm: "a3c", settings: { workers: 2, advantage: "gae" } },
 ];
+/**
+ * One-change ablations of the table's variants (not run by default; `--variants` picks them, e.g. into
+ * data/cartpole-solve/ablation.json, which notebook 06 reads beside the table). Each differs from the
+ * variant named in its comment in one setting only, so that the table's comparisons can be made like for like.
+ */
+export const ABLATIONS: Variant[] = [
+  // reinforce with standardised weights: the effect of standardisation alone (no baseline either way)
+  { key: "reinforce-std", name: "REINFORCE, rewards-to-go, no baseline, standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "none", normalize: true } },
+  // reinforce-value without standardisation: the learned V alone (neither arm standardised)
+  { key: "reinforce-value-raw", name: "REINFORCE, rewards-to-go - learned V, not standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "value", normalize: false } },
+  // a2c-gae with 8 copies: A3C's update (8 x 32 rows) and A3C's number of updates per env step, in one thread
+  { key: "a2c-gae-8envs", name: "A2C GAE(0.95), 8 copies (A3C's update size and count)", algorithm: "a2c", settings: { advantage: "gae", numEnvs: 8 } },
+  // actor-critic-q with psi = Q - V: the state's value subtracted (the actor-critic's own advantage)
+  { key: "actor-critic-advantage", name: "Q actor-critic (SARSA critic), psi = Q - sum_a pi Q", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "advantage" } },
+];
 const KEYS = VARIANTS.map((v) => v.key);
+const ABLATION_KEYS = ABLATIONS.map((v) => v.key);
 
 /** The config a variant runs with (seed left to the seed list). */
 export function variantConfig(v: Variant, cap: number): Record<string, unknown> {
@@ -88,7 +106,10 @@ each at its library defaults, and writes the env steps and wall time to get ther
 learning curve per seed, to ${shownPath(DEFAULT_OUT)} (notebook 06 reads it). A seed that does not
 reach ${TARGET_RETURN} within the cap is recorded as not solved. The full run takes tens of minutes.`,
     options: OPTIONS,
-    sections: [`Variants:\n${VARIANTS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`],
+    sections: [
+      `Variants:\n${VARIANTS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`,
+      `One-change ablations (run only when named in --variants):\n${ABLATIONS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`,
+    ],
     examples: EXAMPLES,
   });
 }
@@ -112,11 +133,13 @@ export function parse(argv: string[]): Plan | { help: true } {
   if (values.variants !== undefined) {
     const words = values.variants.split(",").map((w) => w.trim());
     for (const w of words) {
-      if (!KEYS.includes(w)) throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, KEYS)}; valid: ${KEYS.join(", ")}.`);
+      if (!KEYS.includes(w) && !ABLATION_KEYS.includes(w)) {
+        throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, [...KEYS, ...ABLATION_KEYS])}; valid: ${[...KEYS, ...ABLATION_KEYS].join(", ")}.`);
+      }
     }
     const dup = words.find((w, i) => words.indexOf(w) !== i);
     if (dup !== undefined) throw new UsageError(`--variants: ${dup} appears twice.`);
-    variants = VARIANTS.filter((v) => words.includes(v.key));
+    variants = [...VARIANTS, ...ABLATIONS].filter((v) => words.includes(v.key));
   }
   const out = values.out !== undefined ? userPath(values.out) : DEFAULT_OUT;
   if (!out.endsWith(".json")) throw new UsageError(`--out ${values.out}: the results are one JSON file; give a path ending in .json, e.g. --out ${values.out}/results.json.`);

@@ -371,9 +371,9 @@ define({
   reference: theoremOf,
   tolerance: 1e-9,
   mistakes: [
-    { symptom: "the visits eta(s) are missing: every state counts the same", wrong: (v: number[], p: number[][], Q: number[][]) => theoremOf(v.map(() => 1), p, Q) },
-    { symptom: "this is eta(s) pi(b|s) Q(s, b): the score's - pi(.|s) term is missing (it subtracts V(s))", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => row.map((x, b) => v[s] * x * Q[s][b])) },
-    { symptom: "pi(b|s) is missing: this is eta(s) (Q(s, b) - V(s)), the advantage, not the gradient", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => { const V = row.reduce((acc, x, a) => acc + x * Q[s][a], 0); return row.map((_, b) => v[s] * (Q[s][b] - V)); }) },
+    { symptom: "the visits nu(s) are missing: every state counts the same", wrong: (v: number[], p: number[][], Q: number[][]) => theoremOf(v.map(() => 1), p, Q) },
+    { symptom: "this is nu(s) pi(b|s) Q(s, b): the score's - pi(.|s) term is missing (it subtracts V(s))", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => row.map((x, b) => v[s] * x * Q[s][b])) },
+    { symptom: "pi(b|s) is missing: this is nu(s) (Q(s, b) - V(s)), the advantage, not the gradient", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => { const V = row.reduce((acc, x, a) => acc + x * Q[s][a], 0); return row.map((_, b) => v[s] * (Q[s][b] - V)); }) },
   ],
   hint: "for each state s: V = sum_a policy[s][a] Q[s][a]; entry [s][b] = visits[s] * policy[s][b] * (Q[s][b] - V).",
 });
