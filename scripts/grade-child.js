@@ -31,6 +31,7 @@ const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const progressFile = path.join(path.dirname(path.resolve(process.argv[2])), "case");
 const writeSync = fs.writeSync;
 const stringify = JSON.stringify;
+const toBytes = Buffer.from.bind(Buffer);
 const exit = process.reallyExit.bind(process);
 const { toPlain } = require(path.join(LIB, "grading", "values.js"));
 
@@ -43,7 +44,7 @@ function report(message) {
     line = stringify({ type: "unreportable", token }) + "\n";
   }
   try {
-    const bytes = Buffer.from(line);
+    const bytes = toBytes(line);
     for (let at = 0; at < bytes.length; ) {
       try {
         at += writeSync(3, bytes, at);

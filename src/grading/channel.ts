@@ -8,9 +8,9 @@ import type { Outcome } from "./verdict";
 import type { Plain } from "./values";
 
 /** The largest report the grader reads (bytes); beyond it the exercise is lost. */
-export const MAX_REPORT_BYTES = 16 << 20;
+export const MAX_REPORT_BYTES = 64 << 20;
 const MAX_DEPTH = 8;
-const MAX_NODES = 2_000_000;
+const MAX_NODES = 5_000_000;
 const MAX_TEXT = 500;
 
 export type Report =

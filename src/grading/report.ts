@@ -46,6 +46,12 @@ export function gradesCsv(rows: GradeRow[]): string {
   return [header.join(","), ...rows.map(line)].join("\n") + "\n";
 }
 
+/** A verdict whose texts (which may quote a submission) are each on one line. */
+function oneLineVerdict(v: Verdict): Verdict {
+  const f = v.failure;
+  return { ...v, message: oneLine(v.message), failure: f && { input: oneLine(f.input), expected: oneLine(f.expected), received: oneLine(f.received), hint: oneLine(f.hint) } };
+}
+
 export interface FeedbackOf { student: string; file: string; notebook?: string; problem?: string; rows: GradeRow[]; answers: string[] }
 
 /** A student's feedback (Markdown): the total, the table of verdicts, each failure in full, the written answers. */
@@ -57,7 +63,7 @@ export function feedbackText(s: FeedbackOf): string {
   lines.push("| exercise | points | max points | verdict |", "|:---|:---|:---|:---|");
   for (const r of s.rows) lines.push(`| ${markdownText(r.exercise)} | ${r.points} | ${r.maxPoints} | ${markdownText(r.message)} |`);
   for (const r of s.rows.filter((x) => x.verdict && !x.verdict.passed && x.verdict.failure)) {
-    lines.push("", `## Exercise ${markdownText(r.exercise)}`, "", fenced(formatVerdict(r.verdict!)));
+    lines.push("", `## Exercise ${markdownText(r.exercise)}`, "", fenced(formatVerdict(oneLineVerdict(r.verdict!))));
   }
   if (s.answers.length) {
     lines.push("", "## Written answers (graded by hand)");
