@@ -7,7 +7,7 @@
  * grader returned (a process that escaped would act then).
  *
  * The first group broke the grader before this issue's work (each confirmed failing against the old
- * grader), the second held and must keep holding. PGLAB_ATTACKS=name,name runs only those attacks (with
+ * grader), the second held and must keep holding. PGLAB_ATTACKS="name|name" runs only those attacks (with
  * the controls), to try them one by one against another version of the grader.
  */
 import assert from "node:assert/strict";
@@ -18,6 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { grading } from "../../src/index";
+import { linesOutsideFences } from "./markdown";
 
 type Nb = grading.NotebookJson;
 const root = path.join(__dirname, "..", "..");
@@ -236,7 +237,7 @@ const CONTROLS: Attack[] = [
   { name: "honest-empty", notebook: student, points: [0, 0, 0], message: /rewardToGo: not implemented yet/ },
 ];
 
-const only = process.env.PGLAB_ATTACKS?.split(",");
+const only = process.env.PGLAB_ATTACKS?.split("|");
 const chosen = (list: Attack[]) => list.filter((a) => !only || only.includes(a.name));
 
 /** grades.csv parsed (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
@@ -342,8 +343,9 @@ describe("npm run grade against a class that attacks it", () => {
       const text = fs.readFileSync(path.join(cls, "feedback", `${a.name}.md`), "utf8");
       const total = a.points.reduce((x, y) => x + y, 0);
       const max = of(a.name).reduce((x, r) => x + r.max, 0);
-      assert.deepEqual(text.split("\n").filter((l) => /^\W*Total/.test(l)), [`**Total: ${total} of ${max} points.**`], `${JSON.stringify(a.name)}:\n${text}`);
-      assert.equal(text.split("\n").filter((l) => l.startsWith("# ")).length, 1, text);
+      const lines = linesOutsideFences(text);
+      assert.deepEqual(lines.filter((l) => /^\W*Total/.test(l)), [`**Total: ${total} of ${max} points.**`], `${JSON.stringify(a.name)}:\n${text}`);
+      assert.equal(lines.filter((l) => l.startsWith("# ")).length, 1, text);
     }
   });
 
