@@ -5,12 +5,14 @@
  * The grade of an exercise comes from the instructor's exercise (src/grading/exercises.ts) run on the
  * student's function, not from the submission's check cells: the submission's solution cells (the cells
  * that hold a solution in the instructor notebook, or that declare an exercise's function) are run in a
- * fresh process per exercise, with a time limit, a memory limit and a scratch folder; the process only
- * reports what the function returned on each case, and this process compares that with the reference
- * answers. One student's infinite loop, crash or process.exit costs that exercise, nothing else.
+ * fresh process per exercise, isolated (Node's permission model: src/grading/sandbox.ts; the answers
+ * blocked: scripts/grade-child.js), with a time limit, a memory limit on all its memory and a scratch
+ * folder; the process only reports what the function returned on each case (src/grading/channel.ts),
+ * and this process compares that with the reference answers. One student's infinite loop, crash,
+ * process.exit or malformed report costs that exercise, nothing else.
  *
  * Writes FOLDER/grades.csv (student, notebook, exercise, points, max points, message) and
- * FOLDER/feedback/STUDENT.md, after all grading, over anything a submission may have written there.
+ * FOLDER/feedback/STUDENT.md, after all grading, each file whole (src/grading/report.ts).
  *
  *   npm run grade -- submissions/                        every notebook recognised from its metadata
  *   npm run grade -- submissions/ --notebook 02-reinforce  every file must be a submission for 02
