@@ -139,6 +139,8 @@ function transpileCells(cells: { cell: number; source: string }[]): { cells: { c
 const CHILD = path.join(ROOT, "scripts", "grade-child.js");
 const READS = [CHILD, path.join(ROOT, "dist", "lib"), path.join(ROOT, "node_modules")].map((p) => fs.realpathSync(p));
 const WATCH_MS = 50;
+/** The exercise processes running now, each with its stop: stopped too if the grader is interrupted. */
+const running = new Set<() => void>();
 
 /** The case a process was running when it stopped (it writes the number before each), if it says so. */
 function caseAt(dir: string, cases: number): string {
@@ -181,11 +183,13 @@ function runJob(job: Job, o: Options, scratchRoot: string, runId: string): Promi
         child.kill("SIGKILL");
       }
     };
+    running.add(killAll);
     let verdict: Verdict | undefined;
     let exited = false;
     let timedOut = false;
     let overMemory = false;
     const done = () => {
+      running.delete(killAll);
       clearTimeout(timer);
       clearInterval(watch);
       const survivors = killSurvivors(marker, dir);
@@ -294,6 +298,15 @@ async function main(): Promise<void> {
     s.pending = ins.exercises.length;
   }
   const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-grade-"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      // the exercise processes are in process groups of their own: an interrupt of the grader misses them
+      for (const stop of running) stop();
+      fs.rmSync(scratchRoot, { recursive: true, force: true });
+      console.error(`npm run grade: interrupted (${signal}); nothing written`);
+      process.exit(130);
+    });
+  }
   const runId = randomBytes(8).toString("hex");
   const graded = subs.filter((s) => s.pending > 0).length;
   let done = 0;
