@@ -102,7 +102,10 @@ globalThis.module = { exports: globalThis.exports };
 
 const describe = (e) => {
   try {
-    return e instanceof Error ? `${e.name}: ${e.message}` : `${typeof e === "string" ? stringify(e) : String(e)}`;
+    if (!(e instanceof Error)) return typeof e === "string" ? stringify(e) : String(e);
+    // the permission model's error does not say what was refused
+    const denied = e.code === "ERR_ACCESS_DENIED" ? ` (refused while grading: ${e.permission}${e.resource ? ` ${e.resource}` : ""})` : "";
+    return `${e.name}: ${e.message}${denied}`;
   } catch {
     return "(a value that cannot be printed)";
   }

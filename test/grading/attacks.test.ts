@@ -25,7 +25,7 @@ const root = path.join(__dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-attacks-test-"));
 const cls = path.join(tmp, "class");
 const bait = path.join(tmp, "bait");
-const TIMEOUT = 5;
+const TIMEOUT = 6;
 const MEMORY = 512;
 const GRADES = path.join(cls, "grades.csv");
 
