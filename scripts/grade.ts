@@ -120,14 +120,26 @@ function readSubmission(file: string, instructors: Map<string, Instructor>, expe
 
 interface Job { s: Submission; name: string; index: number; cells: { cell: number; js: string }[]; compileErrors: string[]; note?: string }
 
+/** JavaScript or the first compile error of each cell source seen (the same cells run in each exercise of a submission, and most are alike across a class). */
+const transpiled = new Map<string, { js: string } | { error: string }>();
+function transpile(source: string): { js: string } | { error: string } {
+  let t = transpiled.get(source);
+  if (!t) {
+    const r = ts.transpileModule(source, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } });
+    const diag = (r.diagnostics ?? []).find((d) => d.category === ts.DiagnosticCategory.Error);
+    t = diag ? { error: ts.flattenDiagnosticMessageText(diag.messageText, " ") } : { js: r.outputText };
+    transpiled.set(source, t);
+  }
+  return t;
+}
+
 function transpileCells(cells: { cell: number; source: string }[]): { cells: { cell: number; js: string }[]; errors: string[] } {
   const out: { cell: number; js: string }[] = [];
   const errors: string[] = [];
   for (const c of cells) {
-    const r = ts.transpileModule(c.source, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } });
-    const diag = (r.diagnostics ?? []).find((d) => d.category === ts.DiagnosticCategory.Error);
-    if (diag) errors.push(`cell ${c.cell + 1} does not compile: ${ts.flattenDiagnosticMessageText(diag.messageText, " ")}`);
-    else out.push({ cell: c.cell, js: r.outputText });
+    const t = transpile(c.source);
+    if ("error" in t) errors.push(`cell ${c.cell + 1} does not compile: ${t.error}`);
+    else out.push({ cell: c.cell, js: t.js });
   }
   return { cells: out, errors };
 }
