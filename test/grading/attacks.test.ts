@@ -283,6 +283,20 @@ function snapshot(dirs: string[]): Map<string, string> {
 }
 const PROJECT = ["notebooks", "src", "scripts"].map((d) => path.join(root, d));
 
+/** The processes whose command line mentions `text` (what an escaped process of this class would show: the paths it acts on). */
+function processesMentioning(text: string): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (cmdline.includes(text)) out.push(`${pid}: ${cmdline.replace(/\0/g, " ").slice(0, 200)}`);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
 const attacks = [...chosen(BROKE), ...chosen(HELD)];
 let status: number | null = null;
 let stderr = "";
@@ -290,6 +304,7 @@ let rows: Row[] = [];
 let returnedAt = 0;
 let before_: Map<string, string>;
 let afterRun: Map<string, string>;
+let aliveAfterRun: string[] = [];
 
 before(() => {
   fs.mkdirSync(cls);
@@ -304,6 +319,7 @@ before(() => {
   status = r.status;
   stderr = r.stderr;
   afterRun = snapshot([cls, bait, ...PROJECT]);
+  aliveAfterRun = fs.existsSync("/proc") ? processesMentioning(tmp) : [];
   if (fs.existsSync(GRADES)) rows = readGrades();
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -351,6 +367,10 @@ describe("npm run grade against a class that attacks it", () => {
 
   test("grades.csv: no cell starts a spreadsheet formula", () => {
     for (const r of rows) for (const cell of [r.student, r.notebook, r.exercise, r.message]) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, JSON.stringify(r));
+  });
+
+  test("when the grader returns, no process that a submission started is running", () => {
+    assert.deepEqual(aliveAfterRun, []);
   });
 
   test("15 s after the grader returned, grades.csv, the feedback and the submissions are unchanged", async () => {
