@@ -24,6 +24,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { Readable } from "stream";
 import * as ts from "typescript";
 import { NOTEBOOK_DIR, ROOT, listNotebooks } from "./notebooks";
 import {
@@ -232,33 +233,49 @@ function runJob(job: Job, o: Options, scratchRoot: string, runId: string): Promi
     for (const stream of [child.stderr!, child.stdio[3]!]) stream.on("error", () => undefined);
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-4000)));
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    child.stdio[3]!.on("data", (d: Buffer) => {
-      if (verdict) return;
-      const newline = d.indexOf(10);
-      chunks.push(newline < 0 ? d : d.subarray(0, newline));
-      bytes += d.length;
-      if (newline < 0 && bytes <= MAX_REPORT_BYTES) return;
-      const line = Buffer.concat(chunks).toString("utf8");
-      if (newline < 0) return settle(notRun(job.name, `${job.name}: the exercise process sent more than ${MAX_REPORT_BYTES >> 20} MB without a report`));
-      settle(verdictOf(job, cases, line, token));
-    });
+    const reports = child.stdio[3] as Readable;
+    readReportLine(reports, (line) => settle(line === undefined
+      ? notRun(job.name, `${job.name}: the exercise process sent more than ${MAX_REPORT_BYTES >> 20} MB without a report`)
+      : verdictOf(job, cases, line, token)));
+    const reportClosed = new Promise((r) => reports.on("close", r));
     child.on("exit", (code, signal) => {
       exited = true;
       if (verdict) return done();
-      setTimeout(() => {
+      // a report written just before the exit may still be in the pipe
+      void Promise.race([reportClosed, new Promise((r) => setTimeout(r, 1000))]).then(() => {
         const at = caseAt(dir, cases.length);
         if (timedOut) settle(notRun(job.name, note(`${job.name}: time limit of ${o.timeout} s exceeded${at} (an infinite loop?)`)));
         else if (overMemory || /heap out of memory|Allocation failed/i.test(stderr)) settle(notRun(job.name, note(`${job.name}: memory limit of ${o.memory} MB exceeded${at}`)));
-        else settle(notRun(job.name, note(`${job.name}: the process ended (${signal ? `signal ${signal}` : `exit code ${code}`})${at} before reporting any result (process.exit or a crash in the submission's code)${/\S/.test(stderr) ? `: ${stderr.trim().split("\n").filter((l) => l.trim()).slice(-1)[0].slice(0, 300)}` : ""}`)));
-      }, 50);
+        else settle(notRun(job.name, note(`${job.name}: the process ended (${signal ? `signal ${signal}` : `exit code ${code}`})${at} before reporting any result (process.exit or a crash in the submission's code)${lastLine(stderr)}`)));
+      });
     });
     child.on("error", (err) => {
       exited = true;
       settle(notRun(job.name, `${job.name}: the grading process could not start (${err.message})`));
     });
   });
+}
+
+/** Calls `onLine` once: with the first line that arrives on `stream`, or with undefined after MAX_REPORT_BYTES without one. */
+function readReportLine(stream: Readable, onLine: (line: string | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let called = false;
+  stream.on("data", (d: Buffer) => {
+    if (called) return;
+    const newline = d.indexOf(10);
+    chunks.push(newline < 0 ? d : d.subarray(0, newline));
+    bytes += d.length;
+    if (newline < 0 && bytes <= MAX_REPORT_BYTES) return;
+    called = true;
+    onLine(newline < 0 ? undefined : Buffer.concat(chunks).toString("utf8"));
+  });
+}
+
+/** ": the last line of stderr" (cut to 300 characters), or nothing. */
+function lastLine(stderr: string): string {
+  const lines = stderr.split("\n").filter((l) => l.trim());
+  return lines.length ? `: ${lines[lines.length - 1].trim().slice(0, 300)}` : "";
 }
 
 /** The verdict on the report line an exercise process sent; a line that is not a valid report costs the exercise, saying what arrived. */
