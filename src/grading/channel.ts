@@ -72,6 +72,7 @@ export function parseReport(line: string, token: string, cases: number): Report 
   const errors = strings(r.errors, "errors");
   const used = strings(r.used, "used");
   if (r.type === "missing") return { type: "missing", errors, used };
+  if (r.type === "unreportable") throw new Error("the results could not be written as JSON (did the submission change JSON.stringify or add a toJSON?)");
   if (r.type !== "result") throw new Error(`a message of type ${excerpt(String(r.type), 40)}: ${excerpt(line)}`);
   if (!Array.isArray(r.outcomes)) throw new Error(`"outcomes" is not a list: ${excerpt(line)}`);
   if (r.outcomes.length > cases) throw new Error(`${r.outcomes.length} outcomes for ${cases} cases`);

@@ -215,6 +215,12 @@ Object.keys = () => [];
 ${WRONG}`),
     points: [0, 0, 0],
   },
+  {
+    name: "to-json-everywhere",
+    notebook: withCell(`(Object.prototype as any).toJSON = function () { return "the token was " + (this as any).token; };\n${WRONG}`),
+    points: [0, 0, 0],
+    message: /the results could not be written as JSON/,
+  },
   { name: "busy-top-level", notebook: withCell(`for (;;) {}\n${WRONG}`), points: [0, 0, 0], message: new RegExp(`time limit of ${TIMEOUT} s exceeded while running the solution cells`) },
   { name: "sleeping-child", notebook: withCell(`try { require("child_process").spawn("sleep", ["60"]); } catch {}\n${WRONG}`), points: [0, 0, 0] },
   { name: `-lead "quo,te" ünï`, notebook: instructor, points: [2, 2, 3] },
