@@ -173,7 +173,10 @@ function rewardToGo(rewards: number[], gamma: number): number[] { return stolen(
       return nb;
     })(),
     points: [0, 0, 0],
-    message: /rewardToGo is defined in cells 31, 33; graded on the solution cell, cell 31/,
+    message: (() => {
+      const at = (id: string) => student.cells.findIndex((c) => c.id === id) + 1;
+      return new RegExp(`rewardToGo is defined in cells ${at("g04")}, ${at("g05") + 1}; graded on the solution cell, cell ${at("g04")}`);
+    })(),
   },
 ];
 
