@@ -116,6 +116,28 @@ const BUGS: Bug[] = [
     to: "actions[a] === 1 ? -FORCE_MAG : FORCE_MAG",
     caughtBy: [{ notebook: "00-setup", message: /the lean rule let the pole fall/ }],
   },
+  // i25a: the heuristics' scores and the time-dependent baseline (04), Williams' baseline (03)
+  {
+    name: "wrong index: Packer's dot product reads the first resource's demand for every resource",
+    file: "deeprm/schedulers.ts",
+    from: "for (let r = 0; r < resources; r++) dot += avail[r * horizon] * demands[d + r];",
+    to: "for (let r = 0; r < resources; r++) dot += avail[r * horizon] * demands[d];",
+    caughtBy: [{ notebook: "04-deeprm", message: /Packer chose action \d+ on drawn state \d+; its score picks/ }],
+  },
+  {
+    name: "wrong grouping: the time-dependent baseline pools the rollouts of all job sets",
+    file: "baselines/index.ts",
+    from: "const groupOf = (start: number) => (segment.groups ? segment.groups[start] : 0);",
+    to: "const groupOf = (_start: number) => 0;",
+    caughtBy: [{ notebook: "04-deeprm", message: /timeDependentBaseline does not compute b_t per job set/ }],
+  },
+  {
+    name: "wrong weight: Williams' baseline weights the returns by |g_k| instead of g_k^2",
+    file: "baselines/index.ts",
+    from: "const g2 = g[j] * g[j];",
+    to: "const g2 = Math.abs(g[j]);",
+    caughtBy: [{ notebook: "03-baselines", message: /Williams' baseline does not minimise the variance/ }],
+  },
 ];
 
 /** The library build's own compiler options (tsconfig.lib.json), so that a transpiled file equals the built one, source map comment included. */
@@ -128,7 +150,7 @@ function libCompilerOptions(): ts.CompilerOptions {
 const COMPILER_OPTIONS = libCompilerOptions();
 const transpile = (source: string, file: string) => ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: file }).outputText;
 
-/** A copy of the project (library, compiled library, scripts, notebooks) sharing node_modules. */
+/** A copy of the project (library, compiled library, scripts, notebooks) sharing node_modules and data. */
 function copyProject(to: string): void {
   for (const dir of ["src", "scripts", "notebooks"]) {
     fs.cpSync(path.join(root, dir), path.join(to, dir), { recursive: true, preserveTimestamps: true, filter: (f) => !/\.ipynb_checkpoints|[/\\]\.book-/.test(f) });
@@ -136,6 +158,8 @@ function copyProject(to: string): void {
   fs.cpSync(path.join(root, "dist", "lib"), path.join(to, "dist", "lib"), { recursive: true, preserveTimestamps: true });
   for (const f of ["package.json", "tsconfig.json", "tsconfig.lib.json"]) fs.copyFileSync(path.join(root, f), path.join(to, f));
   fs.symlinkSync(path.join(root, "node_modules"), path.join(to, "node_modules"), "junction");
+  // the shipped runs (data/deeprm, ...) that notebooks read, shared read-only
+  fs.symlinkSync(path.join(root, "data"), path.join(to, "data"), "junction");
 }
 
 /** Replace `from` by `to` in the copy's source and its compiled module; returns the copy's folder. */
