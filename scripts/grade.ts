@@ -150,7 +150,9 @@ function transpileCells(cells: { cell: number; source: string }[]): { cells: { c
  * loads; not notebooks/, src/ (the references), the submissions or other exercises' scratch folders.
  */
 const CHILD = path.join(ROOT, "scripts", "grade-child.js");
-const READS = [CHILD, path.join(ROOT, "dist", "lib"), path.join(ROOT, "node_modules")].map((p) => fs.realpathSync(p));
+let reads: string[] | undefined;
+/** Resolved (the loader reads the real paths), once dist/lib is built. */
+const childReads = () => (reads ??= [CHILD, path.join(ROOT, "dist", "lib"), path.join(ROOT, "node_modules")].map((p) => fs.realpathSync(p)));
 const WATCH_MS = 50;
 /** The exercise processes running now, each with its stop: stopped too if the grader is interrupted. */
 const running = new Set<() => void>();
@@ -183,7 +185,7 @@ function runJob(job: Job, o: Options, scratchRoot: string, runId: string): Promi
   const marker = `PGLAB_GRADE_JOB=${runId}-${path.basename(dir)}`;
   const note = (m: string) => (job.compileErrors.length ? `${m}; ${job.compileErrors.join("; ")}` : m);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...exerciseFlags({ reads: READS, scratch: dir, memoryMB: o.memory }), CHILD, jobFile], {
+    const child = spawn(process.execPath, [...exerciseFlags({ reads: childReads(), scratch: dir, memoryMB: o.memory }), CHILD, jobFile], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", HOME: dir, TMPDIR: dir, PG_QUICK: "1", PG_TF_BACKEND: "cpu", PGLAB_GRADE_TOKEN: token, [marker.split("=")[0]]: marker.split("=")[1] },
       stdio: ["ignore", "ignore", "pipe", "pipe"],
