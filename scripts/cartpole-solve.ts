@@ -25,7 +25,7 @@ import * as path from "path";
 import { type AlgorithmName, type AlgorithmSpec, type IterationStats, resolveConfig, runSeeds } from "../src/algorithms/index";
 import { initTf } from "../src/tf";
 import { formatSeconds } from "../src/plot/progress";
-import { UsageError, didYouMean, parseOptions } from "./cli";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 import { ROOT, jsonValue, libraryInfo, makeFolders, shownPath, userPath } from "./runs";
 import { parseSeeds, positiveInt } from "./train";
 
@@ -63,36 +63,34 @@ export function variantConfig(v: Variant, cap: number): Record<string, unknown> 
   return { env: "CartPole-v1", ...v.settings, targetReturn: TARGET_RETURN, totalSteps: cap };
 }
 
-const OPTIONS = {
-  seeds: { type: "string" },
-  cap: { type: "string" },
-  workers: { type: "string" },
-  variants: { type: "string" },
-  out: { type: "string" },
-  quiet: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
+export const OPTIONS = {
+  seeds: { type: "string", value: "N|LIST", help: "a count (--seeds 5: seeds 0..4) or a list and ranges (0,3,7 or 10-14)", defaultText: "5" },
+  cap: { type: "string", value: "N", help: "env steps per seed before a run counts as not solved (RL Zoo's A2C budget for CartPole-v1)", defaultText: DEFAULT_CAP.toLocaleString("en-US") },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "seeds trained at a time, in worker threads (more runs share the cores and inflate each run's wall time)",
+    defaultText: "1, so that wall times are per single core",
+  },
+  variants: { type: "string", value: "LIST", help: `some of the variants, comma-separated: ${VARIANTS.map((v) => v.key).join(", ")} (listed below)`, defaultText: "all" },
+  out: { type: "string", value: "FILE", help: "where to write the results; must end in .json", defaultText: shownPath(DEFAULT_OUT) },
+  quiet: { type: "boolean", help: "no progress lines" },
+  help: { type: "boolean", short: "h", help: "this text" },
 } as const;
 
-export function usage(): string {
-  return `Usage: npm run cartpole-solve -- [options]
+export const EXAMPLES = ["npm run cartpole-solve", "npm run cartpole-solve -- --variants a2c-gae,reinforce-value --seeds 0-1 --cap 20000 --out runs/solve-trial.json"];
 
-Trains every variant on CartPole-v1 until the mean return of its last 100 episodes reaches ${TARGET_RETURN},
+export function usage(): string {
+  return helpText({
+    usage: "npm run cartpole-solve -- [options]",
+    about: `Trains every variant on CartPole-v1 until the mean return of its last 100 episodes reaches ${TARGET_RETURN},
 each at its library defaults, and writes the env steps and wall time to get there, with a thinned
 learning curve per seed, to ${shownPath(DEFAULT_OUT)} (notebook 06 reads it). A seed that does not
-reach ${TARGET_RETURN} within the cap is recorded as not solved. The full run takes tens of minutes.
-
-Options:
-  --seeds N|LIST     a count (--seeds 5: seeds 0..4) or a list and ranges (0,3,7 or 10-14); default 5
-  --cap N            env steps per seed before a run counts as not solved (default ${DEFAULT_CAP.toLocaleString("en-US")},
-                     RL Zoo's A2C budget for CartPole-v1)
-  --workers N        seeds trained at a time, in worker threads (default 1: wall times per single core;
-                     more runs share the cores and inflate each run's wall time)
-  --variants LIST    some of the variants, comma-separated (default: all):
-${VARIANTS.map((v) => `                       ${v.key.padEnd(16)} ${v.name}`).join("\n")}
-  --out FILE         where to write the results (default ${shownPath(DEFAULT_OUT)}); must end in .json
-  --quiet            no progress lines
-  -h, --help         this text
-`;
+reach ${TARGET_RETURN} within the cap is recorded as not solved. The full run takes tens of minutes.`,
+    options: OPTIONS,
+    sections: [`Variants:\n${VARIANTS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`],
+    examples: EXAMPLES,
+  });
 }
 
 export interface Plan {

@@ -26,6 +26,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Readable } from "stream";
 import * as ts from "typescript";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 import { NOTEBOOK_DIR, ROOT, listNotebooks } from "./notebooks";
 import {
   EXERCISES, METADATA_KEY, type NotebookJson, type Verdict,
@@ -37,32 +38,54 @@ import { exerciseFlags, killSurvivors, residentMB } from "../src/grading/sandbox
 
 interface Options { folder: string; notebook?: string; timeout: number; memory: number; jobs: number }
 
+const CORES = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+
+export const OPTIONS = {
+  notebook: { type: "string", value: "NAME", help: "grade every file as a submission of this notebook (e.g. 02-reinforce)", defaultText: "each file's notebook, recognised from its metadata" },
+  timeout: { type: "string", value: "SECONDS", help: "time limit per exercise", defaultText: "30" },
+  memory: { type: "string", value: "MB", help: "memory limit per grading process", defaultText: "1024" },
+  jobs: { type: "string", value: "N", help: "grading processes at once", defaultText: `the number of cores, ${CORES} here` },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const;
+
+export const EXAMPLES = ["npm run grade -- submissions/", "npm run grade -- submissions/ --notebook 02-reinforce --timeout 60 --jobs 2"];
+
+export const HELP = helpText({
+  usage: "npm run grade -- FOLDER [options]",
+  about: `Grades the submitted notebooks in FOLDER (FOLDER/*.ipynb; the student is the file name) with the
+instructor's checks, each exercise in its own process with a time and a memory limit. Writes
+FOLDER/grades.csv (student, notebook, exercise, points, max points, message) and
+FOLDER/feedback/STUDENT.md.`,
+  options: OPTIONS,
+  examples: EXAMPLES,
+});
+
 function usage(message: string): never {
-  console.error(`npm run grade: ${message}\nusage: npm run grade -- FOLDER [--notebook NAME] [--timeout SECONDS] [--memory MB] [--jobs N]`);
+  console.error(`grade: ${message}\nSee npm run grade -- --help.`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Partial<Options> = { timeout: 30, memory: 1024, jobs: Math.max(1, (os.availableParallelism?.() ?? os.cpus().length)) };
-  const number = (flag: string, v: string | undefined, min: number) => {
+/** The options, or null for --help; a mistake is a UsageError. */
+export function parseArgs(argv: string[]): Options | null {
+  const { values, positionals } = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: true }, "grade");
+  if (values.help) return null;
+  const number = (flag: string, v: string | undefined, fallback: number, min: number) => {
+    if (v === undefined) return fallback;
     const x = Number(v);
-    if (v === undefined || !Number.isFinite(x) || x < min) usage(`${flag} needs a number >= ${min}; received ${JSON.stringify(v)}`);
+    if (v.trim() === "" || !Number.isFinite(x) || x < min) throw new UsageError(`--${flag} needs a number >= ${min}; received ${JSON.stringify(v)}.`);
     return x;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--notebook") o.notebook = (argv[++i] ?? usage("--notebook needs a name")).replace(/\.ipynb$/, "");
-    else if (a === "--timeout") o.timeout = number(a, argv[++i], 1);
-    else if (a === "--memory") o.memory = number(a, argv[++i], 64);
-    else if (a === "--jobs") o.jobs = Math.floor(number(a, argv[++i], 1));
-    else if (a === "--help" || a === "-h") usage("help");
-    else if (a.startsWith("-")) usage(`unknown option ${a}`);
-    else if (o.folder) usage(`one folder only; received ${o.folder} and ${a}`);
-    else o.folder = path.resolve(a);
-  }
-  if (!o.folder) usage("which folder? (the folder of submitted .ipynb files)");
-  if (!fs.existsSync(o.folder) || !fs.statSync(o.folder).isDirectory()) usage(`${o.folder} is not a folder`);
-  return o as Options;
+  if (positionals.length === 0) throw new UsageError("which folder? Give the folder of submitted .ipynb files: npm run grade -- FOLDER.");
+  if (positionals.length > 1) throw new UsageError(`one folder only; received ${positionals.join(" and ")}.`);
+  const folder = path.resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]} is not a folder; give the folder of submitted .ipynb files.`);
+  return {
+    folder,
+    notebook: values.notebook?.replace(/\.ipynb$/, ""),
+    timeout: number("timeout", values.timeout, 30, 1),
+    memory: number("memory", values.memory, 1024, 64),
+    jobs: Math.floor(number("jobs", values.jobs, CORES, 1)),
+  };
 }
 
 interface Instructor { name: string; nb: NotebookJson; exercises: string[] }
@@ -298,9 +321,21 @@ function verdictOf(job: Job, cases: unknown[][], line: string, token: string): V
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  let parsed: Options | null;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
+  if (parsed === null) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const o = parsed;
   const instructors = instructorNotebooks();
-  if (o.notebook && !instructors.has(o.notebook)) usage(`--notebook ${o.notebook}: no graded notebook of that name (graded: ${[...instructors.keys()].join(", ")})`);
+  const names = [...instructors.keys()];
+  if (o.notebook && !instructors.has(o.notebook)) usage(`--notebook ${o.notebook}: no graded notebook of that name${didYouMean(o.notebook, names)} (graded: ${names.join(", ")})`);
   const files = fs.readdirSync(o.folder).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort().map((f) => path.join(o.folder, f));
   if (!files.length) usage(`${o.folder} holds no .ipynb files`);
   const started = performance.now();
@@ -377,7 +412,9 @@ async function main(): Promise<void> {
   console.error(`wrote ${path.join(o.folder, "grades.csv")} (${rows.length} rows) and ${subs.length} feedback file(s) in ${fbDir}; ${seconds.toFixed(1)} s`);
 }
 
-main().catch((e) => {
-  console.error(`npm run grade: ${e instanceof Error ? e.stack : String(e)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`npm run grade: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exit(1);
+  });
+}
