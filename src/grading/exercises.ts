@@ -120,7 +120,7 @@ define({
   args: ["logits"],
   cases: (seed) => [[[0, 0]], [[0, Math.log(3)]], [[1, 2, 3]], [[1000, 999]], [[-1000, -1001, -1002]], ...randomCases(seed, (r) => [Array.from({ length: r.integer(2, 6) }, () => round(r.normal(0, 3)))])],
   reference: (logits: number[]) => softmax(logits),
-  counterparts: [{ pg: "softmaxInto", module: "policies/policy" }, { pg: "exact.softmaxPolicy", module: "exact/solve" }],
+  counterparts: [{ pg: "exact.softmaxPolicy", module: "exact/solve" }],
   tolerance: 1e-9,
   mistakes: [
     {
