@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { NOTEBOOK_DIR, ROOT, listNotebooks } from "./notebooks";
-import { EXERCISES, type NotebookJson, studentVersion } from "../src/grading/index";
+import { EXERCISES, parseNotebook, studentVersion } from "../src/grading/index";
 import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 
 export const OPTIONS = {
@@ -59,7 +59,7 @@ function main(): void {
   let failed = false;
   for (const name of names) {
     try {
-      const nb = JSON.parse(fs.readFileSync(path.join(NOTEBOOK_DIR, `${name}.ipynb`), "utf8")) as NotebookJson;
+      const nb = parseNotebook(fs.readFileSync(path.join(NOTEBOOK_DIR, `${name}.ipynb`), "utf8"), `notebooks/${name}.ipynb`);
       const v = studentVersion(nb, name);
       const unknown = v.exercises.filter((e) => !(e in EXERCISES));
       if (unknown.length) throw new Error(`${name}: pg.grading.check.${unknown[0]} is not a graded exercise (known: ${Object.keys(EXERCISES).join(", ")})`);
