@@ -1,5 +1,5 @@
 /**
- * `npm run book [-- NAME ...]`: executes the notebooks with the project's tslab kernel through
+ * `npm run book [-- NAME ...]` executes the notebooks with the project's tslab kernel through
  * Jupyter's own nbconvert and writes an offline HTML book to dist/book/:
  *   index.html          table of contents: title, one-line summary and run time of each chapter
  *   NAME.html           one page per notebook, with previous/next links
@@ -11,6 +11,10 @@
  * A failing cell stops the build with exit code 1, naming the notebook, the cell, the first line of
  * its source and the error message (tslab writes the message only to the cell's stderr). An
  * exception raised after a cell finished (in a timer or an unawaited promise) fails the build too.
+ *
+ * `npm run book -- --notebook PATH.ipynb [--execute] [--out FILE]` renders any one notebook (a
+ * student's, a submission) the same way to a single page, PATH.html by default, with plotly.js and
+ * MathJax inside it, so that it opens offline with nothing beside it.
  */
 import { spawnSync, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
@@ -18,6 +22,7 @@ import * as os from "os";
 import * as path from "path";
 import { FIGURE_CLASS, PLOTLY_LOADER_ATTR } from "../src/plot/display";
 import { isQuick } from "../src/config";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 import {
   LATE_ERROR_MARKS,
   NOTEBOOK_DIR,
@@ -138,20 +143,22 @@ function withoutInternal(nb: Notebook): Notebook {
   return { ...nb, cells: nb.cells.filter((c) => !((c.metadata.tags as string[] | undefined) ?? []).includes(INTERNAL_TAG)) };
 }
 
-function fail(name: string, nb: Notebook, index: number, message: string): never {
+function fail(shown: string, nb: Notebook, index: number, message: string): never {
   const cell = nb.cells[index];
-  throw new BookError(
-    `notebooks/${name}.ipynb, ${describeCell(nb, index)}: \`${firstLine(cellSource(cell))}\`\n  ${message.replace(/\n/g, "\n  ")}`,
-  );
+  throw new BookError(`${shown}, ${describeCell(nb, index)}: \`${firstLine(cellSource(cell))}\`\n  ${message.replace(/\n/g, "\n  ")}`);
 }
 
-function execute(nbconvert: Command, name: string): { executed: Notebook; seconds: number } {
-  const source = readNotebook(path.join(NOTEBOOK_DIR, `${name}.ipynb`));
+/**
+ * Execute the notebook `file` with the project's kernel; the executed notebook goes to
+ * `executedDir/NAME.ipynb`. Errors name the notebook as `shown`.
+ */
+function execute(nbconvert: Command, file: string, executedDir: string, shown: string): { executed: Notebook; executedFile: string; seconds: number } {
+  const name = path.basename(file, ".ipynb");
+  const source = readNotebook(file);
   const instrumented: Notebook = { ...source, cells: [internalCell(RECORD_LATE_ERRORS), ...source.cells, internalCell(CHECK_LATE_ERRORS)] };
-  // The copy sits next to the original so that the kernel runs in notebooks/ and `./lib` resolves.
-  const copy = path.join(NOTEBOOK_DIR, `.book-${name}.ipynb`);
+  // The copy sits next to the original so that the kernel runs in the notebook's folder and `./pglab` resolves.
+  const copy = path.join(path.dirname(file), `.book-${name}.ipynb`);
   const errorFile = path.join(os.tmpdir(), `pglab-book-error-${process.pid}-${name}.json`);
-  const executedDir = path.join(OUT, "executed");
   fs.mkdirSync(executedDir, { recursive: true });
   fs.writeFileSync(copy, JSON.stringify(instrumented, null, 1));
   fs.rmSync(errorFile, { force: true });
@@ -186,12 +193,12 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
       fs.rmSync(errorFile, { force: true });
       const message = errorMessage(err.stderr);
       if (err.cell_index === instrumented.cells.length - 1) {
-        throw new BookError(`notebooks/${name}.ipynb: an exception was raised after a cell had finished (in a timer or an unawaited promise):\n  ${message}`);
+        throw new BookError(`${shown}: an exception was raised after a cell had finished (in a timer or an unawaited promise):\n  ${message}`);
       }
-      fail(name, source, err.cell_index - 1, message);
+      fail(shown, source, err.cell_index - 1, message);
     }
     const tail = `${result.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
-    throw new BookError(`nbconvert failed on notebooks/${name}.ipynb (exit ${result.status}):\n${tail}`);
+    throw new BookError(`nbconvert failed on ${shown} (exit ${result.status}):\n${tail}`);
   }
   const executedFile = path.join(executedDir, `${name}.ipynb`);
   const executed = numberCells(withoutInternal(readNotebook(executedFile)));
@@ -199,12 +206,12 @@ function execute(nbconvert: Command, name: string): { executed: Notebook; second
     for (const o of cell.outputs ?? []) {
       const text = o.output_type === "stream" && o.name === "stderr" ? streamText(o) : "";
       if (LATE_ERROR_MARKS.some((m) => text.includes(m))) {
-        fail(name, executed, i, `an exception escaped while this cell ran (from a timer or promise of this or an earlier cell): ${errorMessage(text)}`);
+        fail(shown, executed, i, `an exception escaped while this cell ran (from a timer or promise of this or an earlier cell): ${errorMessage(text)}`);
       }
     }
   });
   fs.writeFileSync(executedFile, JSON.stringify(executed, null, 1));
-  return { executed, seconds };
+  return { executed, executedFile, seconds };
 }
 
 /**
@@ -230,8 +237,7 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function toHtml(nbconvert: Command, name: string): string {
-  const executedFile = path.join(OUT, "executed", `${name}.ipynb`);
+function toHtml(nbconvert: Command, executedFile: string): string {
   const r = run(nbconvert, [
     "--to",
     "html",
@@ -241,7 +247,7 @@ function toHtml(nbconvert: Command, name: string): string {
     "--stdout",
     executedFile,
   ]);
-  if (r.status !== 0) throw new BookError(`nbconvert could not export ${name} to HTML:\n${(r.stderr ?? "").trim().split("\n").slice(-10).join("\n")}`);
+  if (r.status !== 0) throw new BookError(`nbconvert could not export ${executedFile} to HTML:\n${(r.stderr ?? "").trim().split("\n").slice(-10).join("\n")}`);
   return r.stdout;
 }
 
@@ -312,13 +318,117 @@ function readManifest(): Map<string, Chapter> {
 
 // ---------------------------------------------------------------------------------------------
 
-function main(argv: string[]): void {
-  const available = listNotebooks();
-  const unknown = argv.filter((a) => !available.includes(a.replace(/\.ipynb$/, "")));
-  if (unknown.length) {
-    throw new BookError(`Unknown notebook ${unknown.map((u) => JSON.stringify(u)).join(", ")}. Available: ${available.join(", ")}.`);
+export const OPTIONS = {
+  notebook: {
+    type: "string",
+    value: "PATH.ipynb",
+    help: "render this notebook (any: a student's, a submission) to one HTML page that works offline, with the book's look (plots, math), instead of building the book",
+    defaultText: "none: build the book",
+  },
+  execute: { type: "boolean", help: "with --notebook: run it first with the project's kernel, in its own folder (it imports ./pglab from there); otherwise its saved outputs are shown" },
+  out: { type: "string", value: "FILE", help: "with --notebook: the page to write", defaultText: "PATH.html beside the notebook" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const;
+
+export const EXAMPLES = [
+  "npm run book",
+  "npm run book -- 00-setup 02-reinforce",
+  "npm run book -- --notebook dist/assignments/02-reinforce.ipynb --execute",
+  "npm run book -- --notebook submissions/alice.ipynb --out alice.html",
+];
+
+function usage(): string {
+  return helpText({
+    usage: "npm run book -- [CHAPTER ...] [options]",
+    about: `Executes the notebooks (or the CHAPTERs named) with the project's tslab kernel through Jupyter's
+nbconvert and writes the offline book to ${path.relative(ROOT, OUT)}/index.html. Chapters:
+${listNotebooks().join(", ")}.
+With --notebook it renders one notebook instead, as jupyter nbconvert --to html does, to a single
+page that needs no network and no file beside it (plotly.js and MathJax are inside it).`,
+    options: OPTIONS,
+    examples: EXAMPLES,
+  });
+}
+
+/** A script's text as an inline <script> (a "</script" inside it would end the element). */
+function inlineScript(file: string, attributes = ""): string {
+  return `<script${attributes}>${fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script")}</script>`;
+}
+
+/**
+ * A book page as one file: the shared plotly.min.js and MathJax that the template loads from beside
+ * the page go inside it (the figures' own inline copies of plotly.js are removed first).
+ */
+export function selfContained(html: string): string {
+  const plotly = `<script src="plotly.min.js"></script>`;
+  const mathjax = `<script id="MathJax-script" src="mathjax/tex-svg-full.js"></script>`;
+  if (!html.includes(plotly) || !html.includes(mathjax)) throw new BookError("the page template no longer loads plotly.min.js and MathJax as expected (scripts/book/templates/pglab).");
+  return stripInlinePlotly(html)
+    .replace(plotly, () => inlineScript(require.resolve("plotly.js-dist-min/plotly.min.js")))
+    .replace(mathjax, () => inlineScript(require.resolve("mathjax/es5/tex-svg-full.js"), ` id="MathJax-script"`));
+}
+
+/** A path relative to the working folder when inside it, else absolute. */
+function shownFile(file: string): string {
+  const rel = path.relative(process.env.INIT_CWD ?? process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}
+
+/** `npm run book -- --notebook FILE [--execute] [--out PAGE]`: one notebook to one offline page. */
+function renderNotebook(file: string, options: { execute: boolean; out: string | undefined }): string {
+  const shown = shownFile(file);
+  if (!file.endsWith(".ipynb")) throw new UsageError(`--notebook ${shown}: expected a notebook file ending in .ipynb; received ${JSON.stringify(path.basename(file))}.`);
+  if (!fs.existsSync(file)) throw new UsageError(`--notebook ${shown}: no such file.`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`--notebook ${shown} is a folder; give one notebook file (PATH.ipynb).`);
+  try {
+    const nb = readNotebook(file);
+    if (!Array.isArray(nb.cells)) throw new Error("it has no cells list");
+  } catch (e) {
+    throw new UsageError(`--notebook ${shown}: not a Jupyter notebook (${(e as Error).message}).`);
   }
-  const selected = argv.length ? argv.map((a) => a.replace(/\.ipynb$/, "")) : available;
+  const out = options.out !== undefined ? path.resolve(options.out) : file.replace(/\.ipynb$/, ".html");
+  const nbconvert = nbconvertOrInstall();
+  let source = file;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-notebook-"));
+  try {
+    if (options.execute) {
+      kernel.writeKernelspec();
+      process.stdout.write(`${shown}: executing ... `);
+      const { executedFile, executed, seconds } = execute(nbconvert, file, scratch, shown);
+      console.log(`${seconds.toFixed(1)} s, ${countFigures(executed)} figure(s)`);
+      source = executedFile;
+    }
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, selfContained(toHtml(nbconvert, source)));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`wrote ${shownFile(out)} (one file: plots and math work offline)`);
+  return out;
+}
+
+function main(argv: string[]): void {
+  const { values, positionals } = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: true }, "book");
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  if (values.notebook !== undefined) {
+    if (positionals.length) throw new UsageError(`--notebook renders one notebook; the chapter name(s) ${positionals.join(", ")} are for the book build.`);
+    renderNotebook(path.resolve(process.env.INIT_CWD ?? process.cwd(), values.notebook), { execute: values.execute ?? false, out: values.out === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) });
+    return;
+  }
+  if (values.execute || values.out !== undefined) throw new UsageError(`--execute and --out go with --notebook PATH.ipynb (the book always executes, into ${path.relative(ROOT, OUT)}/).`);
+  buildBook(positionals);
+}
+
+function buildBook(names: string[]): void {
+  const available = listNotebooks();
+  for (const a of names) {
+    const name = a.replace(/\.ipynb$/, "");
+    if (!available.includes(name)) throw new UsageError(`unknown chapter ${JSON.stringify(a)}${didYouMean(name, available)}; chapters: ${available.join(", ")} (any other notebook: --notebook PATH.ipynb).`);
+  }
+  const selected = names.length ? names.map((a) => a.replace(/\.ipynb$/, "")) : available;
   const nbconvert = nbconvertOrInstall();
   kernel.writeKernelspec();
   fs.mkdirSync(OUT, { recursive: true });
@@ -332,7 +442,7 @@ function main(argv: string[]): void {
   });
   for (const name of selected) {
     process.stdout.write(`${name}: executing ... `);
-    const { executed, seconds } = execute(nbconvert, name);
+    const { executed, seconds } = execute(nbconvert, path.join(NOTEBOOK_DIR, `${name}.ipynb`), path.join(OUT, "executed"), `notebooks/${name}.ipynb`);
     const chapter = chapters.find((c) => c.name === name)!;
     chapter.seconds = seconds;
     chapter.quick = isQuick();
@@ -341,7 +451,7 @@ function main(argv: string[]): void {
   }
   for (const name of selected) {
     const i = chapters.findIndex((c) => c.name === name);
-    const html = addNav(stripInlinePlotly(toHtml(nbconvert, name)), chapters, i);
+    const html = addNav(stripInlinePlotly(toHtml(nbconvert, path.join(OUT, "executed", `${name}.ipynb`))), chapters, i);
     fs.writeFileSync(path.join(OUT, `${name}.html`), html);
   }
   fs.writeFileSync(path.join(OUT, "manifest.json"), JSON.stringify({ figureClass: FIGURE_CLASS, chapters }, null, 2) + "\n");
@@ -353,6 +463,10 @@ if (require.main === module) {
   try {
     main(process.argv.slice(2));
   } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`book: ${e.message}\nSee npm run book -- --help.`);
+      process.exit(2);
+    }
     if (e instanceof BookError) {
       console.error(`\nbook: ${e.message}`);
       process.exit(1);

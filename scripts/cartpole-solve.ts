@@ -25,7 +25,7 @@ import * as path from "path";
 import { type AlgorithmName, type AlgorithmSpec, type IterationStats, resolveConfig, runSeeds } from "../src/algorithms/index";
 import { initTf } from "../src/tf";
 import { formatSeconds } from "../src/plot/progress";
-import { UsageError, didYouMean, parseOptions } from "./cli";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 import { ROOT, jsonValue, libraryInfo, makeFolders, shownPath, userPath } from "./runs";
 import { parseSeeds, positiveInt } from "./train";
 
@@ -33,6 +33,8 @@ export const TARGET_RETURN = 475;
 /** RL Zoo's budget for A2C on CartPole-v1 (rl-baselines3-zoo, hyperparams/a2c.yml: n_timesteps 5e5). */
 export const DEFAULT_CAP = 500_000;
 export const DEFAULT_OUT = path.join(ROOT, "data", "cartpole-solve", "results.json");
+/** Where the one-change ablations are shipped (notebook 06, table 2): `--variants` with the ABLATIONS keys and `--out` this file. */
+export const ABLATION_OUT = path.join(ROOT, "data", "cartpole-solve", "ablation.json");
 /** Curve points kept per seed: the first FIRST_POINTS iterations as they are, then evenly spaced ones and the last. */
 export const CURVE_POINTS = 200;
 export const FIRST_POINTS = 8;
@@ -56,43 +58,60 @@ export const VARIANTS: Variant[] = [
   { key: "actor-critic-q", name: "Q actor-critic (SARSA critic, psi = Q)", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "q" } },
   { key: "a3c-gae", name: "A3C, 2 worker threads, GAE(0.95)", algorithm: "a3c", settings: { workers: 2, advantage: "gae" } },
 ];
+/**
+ * One-change ablations of the table's variants (not run by default; `--variants` picks them, e.g. into
+ * data/cartpole-solve/ablation.json, which notebook 06 reads beside the table). Each differs from the
+ * variant named in its comment in one setting only, so that the table's comparisons can be made like for like.
+ */
+export const ABLATIONS: Variant[] = [
+  // reinforce with standardised weights: the effect of standardisation alone (no baseline either way)
+  { key: "reinforce-std", name: "REINFORCE, rewards-to-go, no baseline, standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "none", normalize: true } },
+  // reinforce-value without standardisation: the learned V alone (neither arm standardised)
+  { key: "reinforce-value-raw", name: "REINFORCE, rewards-to-go - learned V, not standardised", algorithm: "reinforce", settings: { psi: "rewardToGo", baseline: "value", normalize: false } },
+  // a2c-gae with 8 copies: A3C's update (8 x 32 rows) and A3C's number of updates per env step, in one thread
+  { key: "a2c-gae-8envs", name: "A2C GAE(0.95), 8 copies (A3C's update size and count)", algorithm: "a2c", settings: { advantage: "gae", numEnvs: 8 } },
+  // actor-critic-q with psi = Q - V: the state's value subtracted (the actor-critic's own advantage)
+  { key: "actor-critic-advantage", name: "Q actor-critic (SARSA critic), psi = Q - sum_a pi Q", algorithm: "actorCritic", settings: { critic: "sarsa", psi: "advantage" } },
+];
 const KEYS = VARIANTS.map((v) => v.key);
+const ABLATION_KEYS = ABLATIONS.map((v) => v.key);
 
 /** The config a variant runs with (seed left to the seed list). */
 export function variantConfig(v: Variant, cap: number): Record<string, unknown> {
   return { env: "CartPole-v1", ...v.settings, targetReturn: TARGET_RETURN, totalSteps: cap };
 }
 
-const OPTIONS = {
-  seeds: { type: "string" },
-  cap: { type: "string" },
-  workers: { type: "string" },
-  variants: { type: "string" },
-  out: { type: "string" },
-  quiet: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
+export const OPTIONS = {
+  seeds: { type: "string", value: "N|LIST", help: "a count (--seeds 5: seeds 0..4) or a list and ranges (0,3,7 or 10-14)", defaultText: "5" },
+  cap: { type: "string", value: "N", help: "env steps per seed before a run counts as not solved (RL Zoo's A2C budget for CartPole-v1)", defaultText: DEFAULT_CAP.toLocaleString("en-US") },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "seeds trained at a time, in worker threads (more runs share the cores and inflate each run's wall time)",
+    defaultText: "1, so that wall times are per single core",
+  },
+  variants: { type: "string", value: "LIST", help: `some of the variants, comma-separated: ${VARIANTS.map((v) => v.key).join(", ")} (listed below)`, defaultText: "all" },
+  out: { type: "string", value: "FILE", help: "where to write the results; must end in .json", defaultText: shownPath(DEFAULT_OUT) },
+  quiet: { type: "boolean", help: "no progress lines" },
+  help: { type: "boolean", short: "h", help: "this text" },
 } as const;
 
-export function usage(): string {
-  return `Usage: npm run cartpole-solve -- [options]
+export const EXAMPLES = ["npm run cartpole-solve", "npm run cartpole-solve -- --variants a2c-gae,reinforce-value --seeds 0-1 --cap 20000 --out runs/solve-trial.json"];
 
-Trains every variant on CartPole-v1 until the mean return of its last 100 episodes reaches ${TARGET_RETURN},
+export function usage(): string {
+  return helpText({
+    usage: "npm run cartpole-solve -- [options]",
+    about: `Trains every variant on CartPole-v1 until the mean return of its last 100 episodes reaches ${TARGET_RETURN},
 each at its library defaults, and writes the env steps and wall time to get there, with a thinned
 learning curve per seed, to ${shownPath(DEFAULT_OUT)} (notebook 06 reads it). A seed that does not
-reach ${TARGET_RETURN} within the cap is recorded as not solved. The full run takes tens of minutes.
-
-Options:
-  --seeds N|LIST     a count (--seeds 5: seeds 0..4) or a list and ranges (0,3,7 or 10-14); default 5
-  --cap N            env steps per seed before a run counts as not solved (default ${DEFAULT_CAP.toLocaleString("en-US")},
-                     RL Zoo's A2C budget for CartPole-v1)
-  --workers N        seeds trained at a time, in worker threads (default 1: wall times per single core;
-                     more runs share the cores and inflate each run's wall time)
-  --variants LIST    some of the variants, comma-separated (default: all):
-${VARIANTS.map((v) => `                       ${v.key.padEnd(16)} ${v.name}`).join("\n")}
-  --out FILE         where to write the results (default ${shownPath(DEFAULT_OUT)}); must end in .json
-  --quiet            no progress lines
-  -h, --help         this text
-`;
+reach ${TARGET_RETURN} within the cap is recorded as not solved. The full run takes tens of minutes.`,
+    options: OPTIONS,
+    sections: [
+      `Variants:\n${VARIANTS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`,
+      `One-change ablations (run only when named in --variants):\n${ABLATIONS.map((v) => `  ${v.key.padEnd(16)} ${v.name}`).join("\n")}`,
+    ],
+    examples: EXAMPLES,
+  });
 }
 
 export interface Plan {
@@ -114,11 +133,13 @@ export function parse(argv: string[]): Plan | { help: true } {
   if (values.variants !== undefined) {
     const words = values.variants.split(",").map((w) => w.trim());
     for (const w of words) {
-      if (!KEYS.includes(w)) throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, KEYS)}; valid: ${KEYS.join(", ")}.`);
+      if (!KEYS.includes(w) && !ABLATION_KEYS.includes(w)) {
+        throw new UsageError(`--variants: unknown variant ${JSON.stringify(w)}${didYouMean(w, [...KEYS, ...ABLATION_KEYS])}; valid: ${[...KEYS, ...ABLATION_KEYS].join(", ")}.`);
+      }
     }
     const dup = words.find((w, i) => words.indexOf(w) !== i);
     if (dup !== undefined) throw new UsageError(`--variants: ${dup} appears twice.`);
-    variants = VARIANTS.filter((v) => words.includes(v.key));
+    variants = [...VARIANTS, ...ABLATIONS].filter((v) => words.includes(v.key));
   }
   const out = values.out !== undefined ? userPath(values.out) : DEFAULT_OUT;
   if (!out.endsWith(".json")) throw new UsageError(`--out ${values.out}: the results are one JSON file; give a path ending in .json, e.g. --out ${values.out}/results.json.`);

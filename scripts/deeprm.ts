@@ -12,7 +12,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { deepRMConfig } from "../src/envs/deeprm/config";
 import * as os from "os";
 import { type Actor, type EvaluationResult, evaluateSchedulers } from "../src/deeprm/evaluate";
@@ -22,10 +21,13 @@ import { MlpCategorical } from "../src/policies/networks";
 import { loadPolicy } from "../src/policies/io";
 import type { SavedPolicy } from "../src/policies/policy";
 import { initTf } from "../src/tf";
+import { UsageError, didYouMean, helpText, optionsHelp, parseOptions, subcommand } from "./cli";
 
 /** The shipped policy, found from the repository's root whatever the working directory. */
 const DEFAULT_POLICY = path.join("data", "deeprm", "policy.json");
 const resolvePolicy = (file: string, given: boolean) => (given ? file : path.join(__dirname, "..", file));
+const CORES = os.availableParallelism?.() ?? os.cpus().length;
+const COMMANDS = ["evaluate", "train"] as const;
 
 /** Where the command writes: stdout lines and stderr lines. */
 export interface Io {
@@ -33,52 +35,76 @@ export interface Io {
   err(line: string): void;
 }
 
-const HELP = `Usage: npm run deeprm -- <command> [options]
+export const EVALUATE_OPTIONS = {
+  loads: {
+    type: "string",
+    value: "L1,L2,...",
+    help: `requested cluster loads, > 0. Arrivals are Bernoulli, so a load above ${deepRMConfig().unitLoad} (one arrival every step) runs at that load; its row is labelled with the load it ran at`,
+    defaultText: "0.1,0.7,1.3,1.9",
+  },
+  jobsets: { type: "string", value: "N", help: `held-out job sets per load, numbered 0 .. N-1 of the "test" split`, defaultText: "20" },
+  seed: { type: "string", value: "S", help: "seed of the job sets and of the policies' random draws", defaultText: "7" },
+  policy: { type: "string", value: "FILE", help: `trained DeepRM policy saved with savePolicy; when the default file is absent the "DeepRM" entry is omitted, with a note`, defaultText: DEFAULT_POLICY },
+  length: { type: "string", value: "N", help: "time steps of arrivals per job set", defaultText: "50" },
+  json: { type: "boolean", help: `print the results as one JSON object on the last line, keyed by the requested loads: { "1.3": { "DeepRM": { "mean": 2.8, "se": 0.1 }, "SJF": { ... }, ... }, ... }` },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const;
 
-Commands:
+export const TRAIN_OPTIONS = {
+  config: { type: "string", value: "FILE", help: `read the options from a file's "options" (configs/deeprm.json, or a run's config.json); the options below override it`, defaultText: "none" },
+  iterations: { type: "string", value: "N", help: "policy-gradient iterations, one RMSProp step each", defaultText: "100" },
+  jobsets: { type: "string", value: "G", help: "training job sets per iteration, fresh every iteration", defaultText: "100, the paper's" },
+  rollouts: { type: "string", value: "N", help: "rollouts of each job set from its identical start", defaultText: "20, the paper's" },
+  loads: { type: "string", value: "L1,L2,...", help: "loads the job sets cycle through", defaultText: DEEPRM_TRAINING_LOADS.join(",") },
+  lr: { type: "string", value: "X", help: "RMSProp learning rate", defaultText: "0.001, the paper's" },
+  imitation: { type: "string", value: "E", help: "first imitate SJF for E epochs; 0 for none", defaultText: "0" },
+  "imitation-jobsets": { type: "string", value: "K", help: "SJF's job sets for imitation, spread over the loads", defaultText: "100" },
+  workers: { type: "string", value: "W", help: "worker threads, 0 to run in this thread", defaultText: `the number of cores, ${CORES} here` },
+  seed: { type: "string", value: "S", help: "seed of the network, the sampling and the training job sets", defaultText: "0" },
+  resume: {
+    type: "string",
+    value: "FILE",
+    help: "start from this saved policy (e.g. a checkpoint) instead of a fresh network; the iteration count and RMSProp's running averages start afresh, and the same --seed gives the same job sets again (pass another --seed for new ones)",
+    defaultText: "none",
+  },
+  out: { type: "string", value: "DIR", help: "where policy.json, config.json and curve.json go", defaultText: "data/deeprm" },
+  checkpoint: { type: "string", value: "K", help: "also write them every K iterations", defaultText: "5" },
+  quiet: { type: "boolean", help: "no line per iteration (the start and the end are still printed)" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const;
+
+const HELP = helpText({
+  usage: "npm run deeprm -- <command> [options]",
+  about: `Commands:
   evaluate   mean job slowdown per load of the trained DeepRM policy (if a policy file exists) and of
              the ${SCHEDULER_NAMES.join(", ")} schedulers, on held-out job sets
   train      train the DeepRM policy (REINFORCE, time-dependent baseline) and save it
 
 npm run deeprm -- evaluate [options]
-  --loads L1,L2,...  requested cluster loads, > 0 (default 0.1,0.7,1.3,1.9). Arrivals are Bernoulli, so
-                     loads above ${deepRMConfig().unitLoad} (one arrival every step) run at that load (a note says so)
-  --jobsets N        held-out job sets per load, numbered 0 .. N-1 of the "test" split (default 20)
-  --seed S           seed of the job sets and of the policies' random draws (default 7)
-  --policy FILE      trained DeepRM policy saved with savePolicy (default ${DEFAULT_POLICY});
-                     when the default file is absent the "DeepRM" entry is omitted, with a note
-  --length N         time steps of arrivals per job set (default 50)
-  --json             print the results as one JSON object on the last line:
-                     { "1.3": { "DeepRM": { "mean": 2.8, "se": 0.1 }, "SJF": { ... }, ... }, ... }
-  --help             this text
 
 Each job set gives one number, the mean slowdown (completion time / length) of its jobs; a
 scheduler's figure at a load is the mean of those numbers and its standard error. All schedulers
-run the same job sets. Tetris* weighs the Packer score by ${TETRIS_KNOB} (see src/deeprm/schedulers.ts).
-
-npm run deeprm -- train [options]
-  --iterations N     policy-gradient iterations, one RMSProp step each (default 100)
-  --jobsets G        training job sets per iteration, fresh every iteration (default 100, the paper's)
-  --rollouts N       rollouts of each job set from its identical start (default 20, the paper's)
-  --loads L1,L2,...  loads the job sets cycle through (default ${DEEPRM_TRAINING_LOADS.join(",")})
-  --lr X             RMSProp learning rate (default 0.001, the paper's)
-  --imitation E      first imitate SJF for E epochs (default 0: no imitation)
-  --imitation-jobsets K  SJF's job sets for imitation, spread over the loads (default 100)
-  --workers W        worker threads, 0 to run in this thread (default: the number of cores, ${os.availableParallelism?.() ?? os.cpus().length} here)
-  --seed S           seed of the network, the sampling and the training job sets (default 0)
-  --resume FILE      start from this saved policy (e.g. a checkpoint) instead of a fresh network; the
-                     iteration count and RMSProp's running averages start afresh, and the same --seed
-                     gives the same job sets again (pass another --seed for new ones)
-  --out DIR          where policy.json, config.json and curve.json go (default data/deeprm)
-  --checkpoint K     also write them every K iterations (default 5)
+run the same job sets. Tetris* weighs the Packer score by ${TETRIS_KNOB} (see src/deeprm/schedulers.ts).`,
+  options: EVALUATE_OPTIONS,
+  optionsTitle: "Options of evaluate",
+  sections: [
+    `npm run deeprm -- train [options]
 
 Each iteration prints its mean slowdown over the rollouts (-return / jobs of the job set), the
 decisions per rollout, the policy's entropy, seconds per iteration and the time left. Ctrl-C
 finishes the iteration under way, saves (status "stopped") and stops. Training job sets come from
 the "train" split; evaluate uses the held-out "test" split.
-`;
 
-class UsageError extends Error {}
+Options of train (flags are off unless given):
+${optionsHelp(TRAIN_OPTIONS)}`,
+  ],
+  examples: [
+    "npm run deeprm -- evaluate --loads 0.1,0.7,1.3,1.9 --jobsets 20 --seed 7 --json",
+    "npm run deeprm -- evaluate --policy data/deeprm/policy.json --loads 1.3",
+    "npm run deeprm -- train --config configs/deeprm.json --workers 2 --out runs/deeprm",
+    "npm run deeprm -- train --iterations 2 --jobsets 2 --rollouts 2 --out runs/deeprm-trial",
+  ],
+});
 
 interface EvaluateArgs {
   loads: number[];
@@ -90,38 +116,29 @@ interface EvaluateArgs {
   json: boolean;
 }
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number): number {
+/** An integer option: `raw` (undefined: `fallback`) must be >= min; `label` names it in the error. */
+function integer(label: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (raw.trim() === "" || !Number.isSafeInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}; received ${JSON.stringify(raw)}.`);
+  if (raw.trim() === "" || !Number.isSafeInteger(v) || v < min) throw new UsageError(`${label} must be an integer >= ${min}; received ${JSON.stringify(raw)}.`);
   return v;
 }
 
-function parseEvaluate(argv: string[]): EvaluateArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      loads: { type: "string" },
-      jobsets: { type: "string" },
-      seed: { type: "string" },
-      policy: { type: "string" },
-      length: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return "help";
-  if (positionals.length) throw new UsageError(`unexpected argument(s) ${positionals.map((p) => JSON.stringify(p)).join(", ")}; options start with --.`);
-  const loads = (values.loads ?? "0.1,0.7,1.3,1.9").split(",").map((raw) => {
-    const v = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(`--loads must be a comma-separated list of numbers > 0, e.g. 0.1,0.7,1.3,1.9; received ${JSON.stringify(raw)} in ${JSON.stringify(values.loads)}.`);
+function numberList(label: string, raw: string): number[] {
+  return raw.split(",").map((x) => {
+    const v = Number(x);
+    if (x.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(`${label} must be a comma-separated list of numbers > 0, e.g. 0.1,0.7,1.3,1.9; received ${JSON.stringify(x)} in ${JSON.stringify(raw)}.`);
     return v;
   });
+}
+
+export function parseEvaluate(argv: string[]): EvaluateArgs | "help" {
+  const { values } = parseOptions({ args: argv, options: EVALUATE_OPTIONS, strict: true, allowPositionals: false }, "deeprm");
+  if (values.help) return "help";
+  const loads = numberList("--loads", values.loads ?? "0.1,0.7,1.3,1.9");
   const repeated = loads.find((l, i) => loads.indexOf(l) !== i);
   if (repeated !== undefined) throw new UsageError(`--loads lists ${repeated} twice.`);
-  const length = integer("length", values.length, 50, 1);
+  const length = integer("--length", values.length, 50, 1);
   try {
     deepRMConfig({ jobSetLength: length });
   } catch (e) {
@@ -129,8 +146,8 @@ function parseEvaluate(argv: string[]): EvaluateArgs | "help" {
   }
   return {
     loads,
-    jobSets: integer("jobsets", values.jobsets, 20, 1),
-    seed: integer("seed", values.seed, 7, 0),
+    jobSets: integer("--jobsets", values.jobsets, 20, 1),
+    seed: integer("--seed", values.seed, 7, 0),
     policy: values.policy ?? DEFAULT_POLICY,
     policyGiven: values.policy !== undefined,
     length,
@@ -138,24 +155,31 @@ function parseEvaluate(argv: string[]): EvaluateArgs | "help" {
   };
 }
 
-/** The trained policy, or null (with a note) when the default file is absent. */
+/** The trained policy, or null (with a note) when the default file is absent. Errors name --policy. */
 async function trainedPolicy(args: EvaluateArgs, io: Io): Promise<Actor | null> {
-  if (!fs.existsSync(resolvePolicy(args.policy, args.policyGiven))) {
-    if (args.policyGiven) throw new UsageError(`--policy ${args.policy}: no such file.`);
-    io.err(`deeprm: no trained policy at ${args.policy}: the "DeepRM" entry is omitted (train one with the phase-2 trainer, or pass --policy FILE).`);
+  const file = resolvePolicy(args.policy, args.policyGiven);
+  const option = `--policy ${args.policy}`;
+  if (!fs.existsSync(file)) {
+    if (args.policyGiven) throw new UsageError(`${option}: no such file.`);
+    io.err(`deeprm: no trained policy at ${args.policy}: the "DeepRM" entry is omitted (train one with npm run deeprm -- train, or pass --policy FILE).`);
     return null;
   }
   await initTf({ quiet: true }); // the network's weights live in TF.js variables
-  const policy = loadPolicy(resolvePolicy(args.policy, args.policyGiven));
-  if (!(policy instanceof MlpCategorical)) throw new Error(`${args.policy} holds a ${(policy as { kind?: string }).kind} policy; expected an MlpCategorical over DeepRM's state image.`);
+  let policy: ReturnType<typeof loadPolicy>;
+  try {
+    policy = loadPolicy(file);
+  } catch (e) {
+    throw new Error(`${option}: ${(e as Error).message}`);
+  }
+  if (!(policy instanceof MlpCategorical)) throw new Error(`${option} holds a ${(policy as { kind?: string }).kind} policy; expected an MlpCategorical over DeepRM's state image.`);
   const cfg = deepRMConfig({ jobSetLength: args.length });
   if (policy.obsSize !== cfg.obsDim || policy.nActions !== cfg.slots + 1) {
-    throw new Error(`${args.policy} takes ${policy.obsSize} inputs and has ${policy.nActions} actions; DeepRM-v0 gives ${cfg.obsDim} and has ${cfg.slots + 1}.`);
+    throw new Error(`${option} takes ${policy.obsSize} inputs and has ${policy.nActions} actions; DeepRM-v0 gives ${cfg.obsDim} and has ${cfg.slots + 1}.`);
   }
   return policy as unknown as Actor;
 }
 
-/** The contract: { load: { name: { mean, se } } }. */
+/** The contract: { load: { name: { mean, se } } }, keyed by the requested load. */
 function contractJson(result: EvaluationResult): Record<string, Record<string, { mean: number; se: number }>> {
   const out: Record<string, Record<string, { mean: number; se: number }>> = {};
   for (const l of result.loads) {
@@ -164,20 +188,24 @@ function contractJson(result: EvaluationResult): Record<string, Record<string, {
   return out;
 }
 
+/** A row's label: the load it ran at, and the requested one where arrivals capped it. */
+const loadLabel = (l: { load: number; effectiveLoad: number }) => (l.effectiveLoad < l.load ? `${Number(l.effectiveLoad.toFixed(3))} (asked ${l.load})` : String(l.load));
+
 function table(result: EvaluationResult): string {
   const lines = [`Mean job slowdown +- standard error over ${result.jobSets} held-out job sets (seed ${result.seed}):`, ""];
   const names = Object.keys(result.loads[0].policies);
-  lines.push(`${"load".padEnd(8)}${names.map((n) => n.padStart(16)).join("")}`);
-  for (const l of result.loads) {
+  const labels = result.loads.map(loadLabel);
+  const width = Math.max(8, ...labels.map((l) => l.length + 2));
+  lines.push(`${"load".padEnd(width)}${names.map((n) => n.padStart(16)).join("")}`);
+  result.loads.forEach((l, i) => {
     const cells = names.map((n) => {
       const s = l.policies[n];
       return `${s.mean.toFixed(2)} +- ${Number.isNaN(s.se) ? "n/a" : s.se.toFixed(2)}`.padStart(16);
     });
-    lines.push(`${String(l.load).padEnd(8)}${cells.join("")}`);
-  }
+    lines.push(`${labels[i].padEnd(width)}${cells.join("")}`);
+  });
   return lines.join("\n");
 }
-
 async function evaluate(argv: string[], io: Io): Promise<void> {
   const args = parseEvaluate(argv);
   if (args === "help") {
@@ -207,57 +235,91 @@ interface TrainArgs {
   out: string;
   checkpoint: number;
   resume: string | null;
+  /** The policy read from --resume. */
+  initialPolicy: SavedPolicy | undefined;
+  quiet: boolean;
 }
 
-function numberList(name: string, raw: string): number[] {
-  return raw.split(",").map((x) => {
-    const v = Number(x);
-    if (x.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a comma-separated list of numbers > 0; received ${JSON.stringify(x)} in ${JSON.stringify(raw)}.`);
-    return v;
-  });
+type TrainOption = keyof typeof TRAIN_OPTIONS;
+
+/**
+ * The options a --config file gives, as command-line text: its "options" object (configs/deeprm.json,
+ * or the config.json a train run writes) in the names of DeepRMTrainOptions.
+ */
+function configOptions(file: string): Partial<Record<TrainOption, string>> {
+  const option = `--config ${file}`;
+  if (!fs.existsSync(file)) throw new UsageError(`${option}: no such file; give configs/deeprm.json or a run's config.json.`);
+  let json: { options?: Record<string, unknown> };
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${option}: not valid JSON (${(e as Error).message}).`);
+  }
+  const o = json?.options;
+  if (typeof o !== "object" || o === null) throw new UsageError(`${option}: expected an object with "options": { iterations, jobSets, rollouts, loads, lr, imitation, seed }.`);
+  const names: Record<string, TrainOption> = { iterations: "iterations", jobSets: "jobsets", rollouts: "rollouts", loads: "loads", lr: "lr", seed: "seed", workers: "workers" };
+  const out: Partial<Record<TrainOption, string>> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (key === "imitation") {
+      const im = value as { epochs?: unknown; jobSets?: unknown } | null;
+      out.imitation = String(im?.epochs ?? 0);
+      if (im?.jobSets !== undefined) out["imitation-jobsets"] = String(im.jobSets);
+    } else if (key in names) out[names[key]] = Array.isArray(value) ? value.join(",") : String(value);
+    else throw new UsageError(`${option}: unknown option "${key}"${didYouMean(key, [...Object.keys(names), "imitation"])}; expected ${[...Object.keys(names), "imitation"].join(", ")}.`);
+  }
+  return out;
 }
 
-function parseTrain(argv: string[]): TrainArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      iterations: { type: "string" },
-      jobsets: { type: "string" },
-      rollouts: { type: "string" },
-      loads: { type: "string" },
-      lr: { type: "string" },
-      imitation: { type: "string" },
-      "imitation-jobsets": { type: "string" },
-      workers: { type: "string" },
-      seed: { type: "string" },
-      resume: { type: "string" },
-      out: { type: "string" },
-      checkpoint: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+/** A policy file saved with savePolicy, for --resume; its errors name the option. */
+function readSavedPolicy(file: string): SavedPolicy {
+  const option = `--resume ${file}`;
+  if (!fs.existsSync(file)) throw new UsageError(`${option}: no such file.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${option}: not valid JSON (${(e as Error).message}); expected a policy saved with savePolicy (policy.json of a run).`);
+  }
+  const saved = json as Partial<SavedPolicy> | null;
+  if (typeof saved !== "object" || saved === null || saved.kind !== "MlpCategorical" || !Array.isArray(saved.params)) {
+    throw new UsageError(`${option}: not a saved DeepRM policy; expected { "kind": "MlpCategorical", "params": [...], ... } as savePolicy writes it.`);
+  }
+  return saved as SavedPolicy;
+}
+
+export function parseTrain(argv: string[]): TrainArgs | "help" {
+  const { values } = parseOptions({ args: argv, options: TRAIN_OPTIONS, strict: true, allowPositionals: false }, "deeprm");
   if (values.help) return "help";
-  if (positionals.length) throw new UsageError(`unexpected argument(s) ${positionals.map((p) => JSON.stringify(p)).join(", ")}; options start with --.`);
-  const lr = values.lr === undefined ? 0.001 : Number(values.lr);
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`--lr must be a number > 0; received ${JSON.stringify(values.lr)}.`);
-  const epochs = integer("imitation", values.imitation, 0, 0);
-  if (values.resume !== undefined && !fs.existsSync(values.resume)) throw new UsageError(`--resume ${values.resume}: no such file.`);
+  const fromFile = values.config !== undefined ? configOptions(values.config) : {};
+  // A value and the name to report it by: the command line's, else the --config file's.
+  const given = (name: TrainOption): [string, string | undefined] => {
+    const cli = values[name as keyof typeof values];
+    if (typeof cli === "string") return [`--${name}`, cli];
+    return [`--config ${values.config}: ${name}`, fromFile[name]];
+  };
+  const int = (name: TrainOption, fallback: number, min: number) => integer(...given(name), fallback, min);
+  const [lrLabel, lrText] = given("lr");
+  const lr = lrText === undefined ? 0.001 : Number(lrText);
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`${lrLabel} must be a number > 0; received ${JSON.stringify(lrText)}.`);
+  const epochs = int("imitation", 0, 0);
+  const initialPolicy = values.resume !== undefined ? readSavedPolicy(values.resume) : undefined;
+  const [loadsLabel, loadsText] = given("loads");
   return {
     options: {
-      iterations: integer("iterations", values.iterations, 100, 1),
-      jobSets: integer("jobsets", values.jobsets, 100, 1),
-      rollouts: integer("rollouts", values.rollouts, 20, 1),
-      loads: values.loads === undefined ? [...DEEPRM_TRAINING_LOADS] : numberList("loads", values.loads),
+      iterations: int("iterations", 100, 1),
+      jobSets: int("jobsets", 100, 1),
+      rollouts: int("rollouts", 20, 1),
+      loads: loadsText === undefined ? [...DEEPRM_TRAINING_LOADS] : numberList(loadsLabel, loadsText),
       lr,
-      imitation: epochs > 0 ? { epochs, jobSets: integer("imitation-jobsets", values["imitation-jobsets"], 100, 1) } : null,
-      workers: integer("workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 0),
-      seed: integer("seed", values.seed, 0, 0),
+      imitation: epochs > 0 ? { epochs, jobSets: int("imitation-jobsets", 100, 1) } : null,
+      workers: int("workers", CORES, 0),
+      seed: int("seed", 0, 0),
     },
     out: values.out ?? path.join(__dirname, "..", "data", "deeprm"),
-    checkpoint: integer("checkpoint", values.checkpoint, 5, 1),
+    checkpoint: integer("--checkpoint", values.checkpoint, 5, 1),
     resume: values.resume ?? null,
+    initialPolicy,
+    quiet: values.quiet ?? false,
   };
 }
 
@@ -287,8 +349,7 @@ async function train(argv: string[], io: Io): Promise<void> {
   }
   const o = args.options;
   fs.mkdirSync(args.out, { recursive: true });
-  let initialPolicy: SavedPolicy | undefined;
-  if (args.resume) initialPolicy = JSON.parse(fs.readFileSync(args.resume, "utf8")) as SavedPolicy;
+  const initialPolicy = args.initialPolicy;
   const started = new Date();
   const t0 = performance.now();
   const curve: DeepRMCurveRow[] = [];
@@ -330,12 +391,12 @@ async function train(argv: string[], io: Io): Promise<void> {
       {
         onImitationEpoch: (e) => {
           imitation.push(e);
-          io.out(`imitation epoch ${e.epoch}: cross-entropy ${e.loss.toFixed(3)}, accuracy ${e.accuracy.toFixed(3)} (${e.seconds.toFixed(0)} s)`);
+          if (!args.quiet) io.out(`imitation epoch ${e.epoch}: cross-entropy ${e.loss.toFixed(3)}, accuracy ${e.accuracy.toFixed(3)} (${e.seconds.toFixed(0)} s)`);
         },
         onIteration: (row, policy) => {
           curve.push(row);
           const perIteration = row.wallTime / row.iteration;
-          io.out(
+          if (!args.quiet) io.out(
             `iteration ${row.iteration}/${o.iterations}  mean slowdown ${row.meanSlowdown.toFixed(3)}  decisions/rollout ${row.meanLength.toFixed(1)}  entropy ${row.entropy.toFixed(3)}  ${perIteration.toFixed(1)} s/iteration  time left ${duration(perIteration * (o.iterations - row.iteration))}`,
           );
           if (interrupted) {
@@ -362,18 +423,19 @@ async function train(argv: string[], io: Io): Promise<void> {
 /** Run the command; returns the exit status (0 done, 1 failed, 2 usage error). */
 export async function cli(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   try {
-    const [command, ...rest] = argv;
-    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const [word, ...rest] = argv;
+    if (word === undefined || word === "--help" || word === "-h" || word === "help") {
       io.out(HELP);
-      return command === undefined ? 2 : 0;
+      if (word === undefined) io.err("deeprm: give a command: evaluate or train.");
+      return word === undefined ? 2 : 0;
     }
+    const command = subcommand(word, COMMANDS, "deeprm");
     if (command === "train") await train(rest, io);
-    else if (command === "evaluate") await evaluate(rest, io);
-    else throw new UsageError(`unknown command ${JSON.stringify(command)}; available: evaluate, train (see --help).`);
+    else await evaluate(rest, io);
     return 0;
   } catch (e) {
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    io.err(`deeprm: ${(e as Error).message}${usage ? "\nRun npm run deeprm -- --help for the options." : ""}`);
+    const usage = e instanceof UsageError;
+    io.err(`deeprm: ${(e as Error).message}${usage ? "\nSee npm run deeprm -- --help." : ""}`);
     return usage ? 2 : 1;
   }
 }

@@ -1,8 +1,11 @@
 /**
- * Reading notebooks: shared by the book build, the notebook smoke test and the book check.
+ * Reading notebooks: shared by the book build, the notebook smoke test and the book check. The file is
+ * read by the grader's reader (src/grading/notebook.ts: no recursion, so no file can overflow the stack);
+ * these types add what the book needs to see of a notebook's outputs.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { joinText, parseNotebook } from "../src/grading/notebook";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const NOTEBOOK_DIR = path.join(ROOT, "notebooks");
@@ -38,15 +41,15 @@ export function listNotebooks(dir = NOTEBOOK_DIR): string[] {
 }
 
 export function readNotebook(file: string): Notebook {
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+  return parseNotebook(fs.readFileSync(file, "utf8"), file) as unknown as Notebook;
 }
 
 export function cellSource(cell: Cell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+  return joinText(cell.source);
 }
 
 export function streamText(output: Output): string {
-  return Array.isArray(output.text) ? output.text.join("") : output.text ?? "";
+  return joinText(output.text);
 }
 
 /** The first non-blank line of a cell's source, for error messages. */

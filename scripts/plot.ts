@@ -8,7 +8,7 @@ import * as path from "path";
 import { registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";
 import { formatSeconds } from "../src/plot/progress";
-import { UsageError, didYouMean, parseOptions } from "./cli";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
 import {
   BANDS,
   BAND_TEXT,
@@ -29,46 +29,42 @@ import {
   type XAxis,
 } from "./runs";
 
-const HELP = `Usage: npm run plot -- RUN [RUN ...] [options]
+export const OPTIONS = {
+  out: {
+    type: "string",
+    value: "FILE",
+    help: "the page to write; an earlier page of npm run plot is replaced, any other file only with --overwrite",
+    defaultText: "plot.html in the folder that holds the runs",
+  },
+  overwrite: { type: "boolean", help: "replace FILE even if it is not a page of npm run plot" },
+  x: { type: "string", value: "steps|time", help: "x axis: environment steps or wall time in seconds", defaultText: "steps" },
+  y: { type: "string", value: "COLUMN", help: "the column of progress.csv to draw (e.g. meanReturn, entropy, policyLoss; the README lists them)", defaultText: "meanReturn100, the mean return of the last 100 episodes" },
+  band: {
+    type: "string",
+    value: "KIND",
+    help: "around each run's mean: minmax (the range from the lowest to the highest seed), sd (one standard deviation, within the seeds' range), ci95 (95% confidence interval of the mean, Student's t; wide with few seeds), none",
+    defaultText: "minmax",
+  },
+  seeds: { type: "boolean", help: "also draw each seed as a thin line" },
+  target: { type: "string", value: "R|none", help: "the dashed target line", defaultText: "the runs' targetReturn, else the environment's reward threshold" },
+  title: { type: "string", value: "TEXT", help: "the figure's title", defaultText: "the environments and the runs' names" },
+  json: { type: "boolean", help: "print what was drawn as one JSON line: the page and, per run, its folder, algorithm, environment, seeds and final value" },
+  quiet: { type: "boolean", help: "print nothing but warnings and errors" },
+  help: { type: "boolean", short: "h", help: "this text" },
+} as const;
 
-Draws the learning curves of run folders written by npm run train (--out) in one HTML page that
+export const EXAMPLES = ["npm run plot -- runs/a2c runs/reinforce", "npm run plot -- runs --x time --band ci95 --out compare.html", "npm run plot -- data/pendulum-a2c --y entropy --seeds --out pendulum-entropy.html"];
+
+const HELP = helpText({
+  usage: "npm run plot -- RUN [RUN ...] [options]",
+  about: `Draws the learning curves of run folders written by npm run train (--out) in one HTML page that
 works offline (plotly.js is inside it): per run, the mean over its seeds and a band, a dashed line
 at the target. A folder that holds run folders stands for all of them (npm run plot -- runs).
-
-Options:
-  --out FILE       the page to write (default plot.html in the folder that holds the runs); an
-                   earlier page of npm run plot is replaced, any other file only with --overwrite
-  --overwrite      replace FILE even if it is not a page of npm run plot
-  --x steps|time   x axis: environment steps (default) or wall time in seconds
-  --y COLUMN       the column of progress.csv to draw (default meanReturn100, the mean return of the
-                   last 100 episodes; e.g. meanReturn, entropy, policyLoss)
-  --band KIND      around each run's mean: minmax (default: the range from the lowest to the
-                   highest seed), sd (one standard deviation, within the seeds' range), ci95 (95%
-                   confidence interval of the mean, Student's t; wide with few seeds), none
-  --seeds          also draw each seed as a thin line
-  --target R       the dashed target line (default: the runs' targetReturn, else the
-                   environment's reward threshold; --target none for no line)
-  --title TEXT     the figure's title
-  -h, --help       this text
-
-A seed that stopped early (it reached the target) is held at its last value in the mean.
-Examples:
-  npm run plot -- runs/a2c runs/reinforce
-  npm run plot -- runs --x time --band ci95 --out compare.html
-`;
-
-
-const OPTIONS = {
-  out: { type: "string" },
-  overwrite: { type: "boolean" },
-  x: { type: "string" },
-  y: { type: "string" },
-  band: { type: "string" },
-  seeds: { type: "boolean" },
-  target: { type: "string" },
-  title: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+Runs of different environments share the axis only with a warning (their returns differ in scale).`,
+  options: OPTIONS,
+  sections: ["A seed that stopped early (it reached the target) is held at its last value in the mean."],
+  examples: EXAMPLES,
+});
 
 function oneOf<T extends string>(option: string, value: string, valid: readonly T[]): T {
   if (valid.includes(value as T)) return value as T;
@@ -142,8 +138,11 @@ export function main(argv: string[]): void {
     else if (targets.length === 0 && envs.length === 1 && registeredIds().includes(envs[0])) target = registration(envs[0]).rewardThreshold;
   }
 
-  const labels = names(runs);
   const envs = [...new Set(runs.map((r) => r.env))];
+  // Returns of different environments are on different scales: say so, and name each run's environment.
+  const mixed = envs.length > 1;
+  const labels = names(runs).map((name, i) => (mixed ? `${name} (${runs[i].env})` : name));
+  if (mixed) console.error(`plot: warning: these runs are of ${envs.length} environments (${envs.join(", ")}), drawn on one axis; their ${y} values are not comparable across environments.`);
   const title = String(v.title ?? `${envs.join(", ")}: ${runs.length === 1 ? labels[0] : labels.join(" vs ")}`);
   const fig = curvesFigure(
     runs.map((r, i) => ({ name: labels[i], seeds: r.seeds })),
@@ -170,6 +169,7 @@ export function main(argv: string[]): void {
     `<h1>${escapeHtml(title)}</h1>` +
     `<p class="note">Per run: the mean over its seeds (thick line)${band !== "none" ? ` and, shaded, the ${escapeHtml(BAND_TEXT[band])}` : ""}` +
     `${target !== null ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value. Click a legend entry to hide a run.</p>` +
+    (mixed ? `<p class="note"><b>Different environments</b> (${escapeHtml(envs.join(", "))}) share this axis: compare runs within one environment only.</p>` : "") +
     figureHtml(fig, "runs") +
     `<h2>Runs</h2>` +
     htmlTable(["run", "algorithm", "environment", "seeds", "env steps", `final ${escapeHtml(y)} (mean over seeds)`, "wall time", "library", "folder"], rows);
@@ -179,7 +179,11 @@ export function main(argv: string[]): void {
   } catch (e) {
     throw new UsageError(`--out ${shownPath(out)}: cannot write the page (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --out.`);
   }
-  console.log(`wrote ${shownPath(out)}: ${runs.length} run${runs.length === 1 ? "" : "s"} (${labels.join(", ")})`);
+  if (v.json) {
+    const finals = runs.map((r) => r.seeds.map((s) => s.rows[s.rows.length - 1]?.[y]).filter(Number.isFinite));
+    const described = runs.map((r, i) => ({ name: labels[i], dir: shownPath(r.dir), algo: r.algo, env: r.env, seeds: r.seeds.map((s) => s.seed), [`final ${y}`]: finals[i].length ? finals[i].reduce((a, b) => a + b, 0) / finals[i].length : null }));
+    console.log(JSON.stringify({ out: shownPath(out), y, runs: described }));
+  } else if (!v.quiet) console.log(`wrote ${shownPath(out)}: ${runs.length} run${runs.length === 1 ? "" : "s"} (${labels.join(", ")})`);
 }
 
 export { UsageError };

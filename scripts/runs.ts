@@ -62,6 +62,8 @@ export interface RunConfig {
   config: Record<string, unknown>;
   library: { name: string; version: string; commit: string | null; dirty: boolean | null };
   node: string;
+  /** The TF.js backend the run used (runs written before it was recorded lack it). */
+  tfBackend?: string;
   command: string;
   started: string;
 }

@@ -14,8 +14,9 @@ import type { SeedRuns } from "../src/algorithms/run-seeds";
 import { make, registeredIds, registration } from "../src/envs/registry";
 import { figureHtml } from "../src/plot/display";
 import { formatSeconds } from "../src/plot/progress";
-import { UsageError, didYouMean, parseOptions } from "./cli";
-import { configDocs, formatConfigHelp } from "./config-docs";
+import { initTf } from "../src/tf";
+import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
+import { type ConfigDoc, configDocs, formatConfigHelp } from "./config-docs";
 import {
   CONFIG_FILE,
   CREATED_BY,
@@ -37,23 +38,55 @@ import {
 
 const ALGOS = Object.keys(ALGORITHMS) as AlgorithmName[];
 
-const OPTIONS = {
-  algo: { type: "string" },
-  env: { type: "string" },
-  seeds: { type: "string" },
-  steps: { type: "string" },
-  target: { type: "string" },
-  out: { type: "string" },
-  overwrite: { type: "boolean" },
-  set: { type: "string", multiple: true },
-  config: { type: "string" },
-  workers: { type: "string" },
-  quiet: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
+export const OPTIONS = {
+  algo: { type: "string", value: "NAME", help: `algorithm: ${ALGOS.join(", ")}; required unless --config gives it` },
+  env: { type: "string", value: "ID", help: "environment (see the list below)", defaultText: "CartPole-v1" },
+  seeds: { type: "string", value: "N|LIST", help: "a count (--seeds 5: seeds 0..4) or a list and ranges (--seeds 0,3,7 or 10-14)", defaultText: "1" },
+  steps: { type: "string", value: "N", help: "budget in environment steps per seed (config.totalSteps)", defaultText: "the algorithm's totalSteps" },
+  target: { type: "string", value: "R", help: "stop a seed once the mean return of its last 100 episodes reaches R (config.targetReturn)", defaultText: "none" },
+  set: {
+    type: "string",
+    multiple: true,
+    value: "KEY=VALUE",
+    help: "any config field of the algorithm (listed below), JSON-parsed when possible; repeatable, e.g. --set lr=0.003 --set hiddenSizes=[32,32]",
+    defaultText: "the field's default",
+  },
+  out: { type: "string", value: "DIR", help: "run folder; it must be new or empty", defaultText: "runs/<algo>-<env>_<N>, N the next free number" },
+  overwrite: { type: "boolean", help: "replace the run in an existing --out folder (its other files are kept)" },
+  config: {
+    type: "string",
+    value: "FILE|DIR",
+    help: "algorithm, environment, seeds and config from a file: a tuned configuration (configs/*.json) or a run folder's config.json, to repeat it; other options override them",
+    defaultText: "none",
+  },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "seeds trained at the same time, one worker thread each; not a3c's config field workers (its threads within one seed: --set workers=N)",
+    defaultText: "one per core, at most one per seed",
+  },
+  json: { type: "boolean", help: "print the summary (summary.json's seeds and the run folder) as one JSON line at the end" },
+  quiet: { type: "boolean", help: "no progress display" },
+  help: { type: "boolean", short: "h", help: "this text (with --algo NAME: only that algorithm's fields)" },
 } as const;
+
+export const EXAMPLES = [
+  "npm run train -- --algo a2c --seeds 5 --out runs/a2c",
+  "npm run train -- --algo reinforce --seeds 0,3,7 --set baseline=movingAverage --set lr=0.005",
+  `npm run train -- --algo a2c --env Pendulum-v1 --set envKwargs='{"g":9.81}' --steps 200000`,
+  "npm run train -- --config configs/pendulum-a2c.json --seeds 5-9",
+  "npm run train -- --config data/pendulum-a2c --seeds 5-9 --out runs/pendulum-more",
+  "npm run train -- --algo a3c --help",
+];
 
 /** Config fields that have their own option. */
 const FIELD_NOTES: Record<string, string> = { env: "--env", seed: "--seeds", totalSteps: "also --steps", targetReturn: "also --target" };
+
+/** The fields `algo` accepts, with their defaults: its config interface's (a3c's resolved config also holds A2C-only fields it rejects). */
+function acceptedDefaults(doc: ConfigDoc): Record<string, unknown> {
+  const defaults = resolveConfig(doc.algorithm as AlgorithmName, {});
+  return Object.fromEntries(doc.fields.map((f) => [f.name, defaults[f.name as keyof typeof defaults]]));
+}
 
 export function usage(algo?: AlgorithmName): string {
   const envs = registeredIds().map((id) => `  ${id.padEnd(18)} ${registration(id).description}`);
@@ -62,47 +95,30 @@ export function usage(algo?: AlgorithmName): string {
   try {
     fields = configDocs()
       .filter((d) => !algo || d.algorithm === algo)
-      .map((d) => formatConfigHelp(d, resolveConfig(d.algorithm, {}), width, FIELD_NOTES))
+      .map((d) => formatConfigHelp(d, acceptedDefaults(d), width, FIELD_NOTES))
       .join("\n\n");
   } catch (e) {
     fields = `(could not read the config fields' docs: ${(e as Error).message})`;
   }
-  return `Usage: npm run train -- --algo NAME [options]
-
-Trains NAME under one or more seeds (in worker threads, one per core), shows each seed's progress,
+  return helpText({
+    usage: "npm run train -- --algo NAME [options]",
+    about: `Trains NAME under one or more seeds (in worker threads, one per core), shows each seed's progress,
 and writes a run folder: config.json, seed<N>/progress.csv (+ .json), seed<N>/policy.json,
-summary.json, learning-curve.html. Compare run folders with npm run plot -- DIR DIR ...
-
-Options:
-  --algo NAME        algorithm: ${ALGOS.join(", ")} (required unless --config gives it)
-  --env ID           environment (default CartPole-v1; see the list below)
-  --seeds N|LIST     a count (--seeds 5: seeds 0..4) or a list and ranges (--seeds 0,3,7 or 10-14);
-                     default 1
-  --steps N          budget in environment steps per seed (config.totalSteps)
-  --target R         stop a seed once the mean return of its last 100 episodes reaches R (targetReturn)
-  --set KEY=VALUE    any config field below, JSON-parsed when possible (repeatable), e.g. --set lr=0.003
-                     --set hiddenSizes=[32,32] --set envKwargs='{"g":9.81}'
-  --out DIR          run folder (default runs/<algo>-<env>_<N>, N the next free number); it must be
-                     new or empty
-  --overwrite        replace the run in an existing --out folder (its other files are kept)
-  --config FILE|DIR  repeat a run: algorithm, environment, seeds and config from its config.json;
-                     other options override them
-  --workers N        worker threads (default: one per core)
-  --quiet            no progress display
-  -h, --help         this text (with --algo NAME: only that algorithm's fields)
-
-Progress goes to stderr: one line per seed updated in place on a terminal, plain lines at every
+summary.json, learning-curve.html. Compare run folders with npm run plot -- DIR DIR ...`,
+    options: OPTIONS,
+    sections: [
+      `Progress goes to stderr: one line per seed updated in place on a terminal, plain lines at every
 tenth of a seed's budget when stderr is not a terminal or CI is set.
 
-Environments:
-${envs.join("\n")}
-
-Config fields (--set KEY=VALUE), with their defaults:
-
-${fields}
-`;
+TF.js backend: tensorflow (the optional @tensorflow/tfjs-node) if it loads, else wasm, else cpu;
+the environment variable PG_TF_BACKEND=tensorflow|wasm|cpu forces one. config.json records the one
+used (tfBackend).`,
+      `Environments:\n${envs.join("\n")}`,
+      `Config fields (--set KEY=VALUE), with their defaults${algo ? "" : " (each algorithm accepts only its own)"}:\n\n${fields}`,
+    ],
+    examples: EXAMPLES,
+  });
 }
-
 
 /** `5` -> 0..4; `0,3,7`; `10-14`; mixtures such as `0-2,7`. */
 export function parseSeeds(text: string): number[] {
@@ -144,6 +160,7 @@ interface Plan {
   overwrite: boolean;
   workers: number | undefined;
   quiet: boolean;
+  json: boolean;
 }
 
 function readConfigArg(arg: string): Partial<RunConfig> {
@@ -190,6 +207,14 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
   const config: Record<string, unknown> = {};
   const isFunction = (v: unknown) => typeof v === "object" && v !== null && "$function" in v;
   for (const [k, v] of Object.entries(saved?.config ?? {})) if (v !== null && !isFunction(v) && k !== "seed") config[k] = v;
+  if (saved) {
+    // A mistake in the file is the file's: name it before the command line's options are added.
+    try {
+      resolveConfig(algo, { ...config, env });
+    } catch (e) {
+      throw new UsageError(`--config ${values.config}: ${(e as Error).message}`);
+    }
+  }
   for (const item of values.set ?? []) {
     const eq = item.indexOf("=");
     if (eq < 1) throw new UsageError(`--set expects KEY=VALUE, e.g. --set lr=0.003; received ${JSON.stringify(item)}.`);
@@ -233,6 +258,7 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
     overwrite: values.overwrite ?? false,
     workers: values.workers !== undefined ? positiveInt("--workers", values.workers) : undefined,
     quiet: values.quiet ?? false,
+    json: values.json ?? false,
   };
 }
 
@@ -365,6 +391,7 @@ async function main(): Promise<void> {
     config: jsonValue(resolvedWithoutSeed) as Record<string, unknown>,
     library: libraryInfo(),
     node: process.version,
+    tfBackend: (await initTf({ quiet: true })).backend, // the one the seeds' worker threads choose too
     command: commandLine(argv),
     started: new Date().toISOString(),
   };
@@ -432,6 +459,10 @@ async function main(): Promise<void> {
   write("summary.json", JSON.stringify({ seconds, seeds: summary }, null, 2) + "\n");
   write("learning-curve.html", learningCurvePage(out, plan, meta, result, seconds));
 
+  if (plan.json) {
+    console.log(JSON.stringify({ out: shownPath(out), seconds, seeds: summary }));
+    return;
+  }
   for (const s of summary) {
     const ret = s.meanReturn100 === null || !Number.isFinite(s.meanReturn100) ? "-" : s.meanReturn100.toFixed(1);
     console.log(`seed ${s.seed}: ${s.envSteps.toLocaleString("en-US")} steps, mean return (last 100) ${ret}${s.solvedAtSteps !== null ? `, reached the target at ${s.solvedAtSteps.toLocaleString("en-US")} steps` : ""}`);

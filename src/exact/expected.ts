@@ -7,9 +7,9 @@
  * For a psi_t that looks only forward from (s_t, a_t) (reward-to-go, Q, A, the TD error, n-step
  * advantages, GAE) on whole episodes that end in a terminal state, E[psi_t | history up to s_t, a_t]
  * = Psi(s_t, a_t), a table, and the expected estimate is the policy gradient theorem with Psi in place
- * of Q: for the softmax, entry [s][b] = eta(s) pi(b|s) (Psi(s, b) - sum_a pi(a|s) Psi(s, a)), where
- * eta(s) = sum_t gamma^t P(s_t = s). Without the factor gamma^t in psi_t (as the algorithms train,
- * see src/estimators/gradient.ts), eta is the undiscounted expected number of visits instead.
+ * of Q: for the softmax, entry [s][b] = nu(s) pi(b|s) (Psi(s, b) - sum_a pi(a|s) Psi(s, a)), where
+ * nu(s) = sum_t gamma^t P(s_t = s). Without the factor gamma^t in psi_t (as the algorithms train,
+ * see src/estimators/gradient.ts), nu is the undiscounted expected number of visits instead.
  *
  * With a critic V (values) and Q (q), terminal states counting 0, r_pi(s) = sum_a pi(a|s) R(s, a)
  * and P_pi(s, s') = sum_a pi(a|s) P(s'|s, a):

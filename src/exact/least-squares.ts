@@ -1,7 +1,7 @@
 /**
  * Linear critics fitted exactly: Q_w(s, a) = w . phi(s, a) minimising the lecture's critic loss
  *
- *   L(w) = E_{s ~ rho, a ~ pi}[(Q^pi(s, a) - Q_w(s, a))^2] = sum_s eta(s) sum_a pi(a|s) (Q^pi(s, a) - w . phi(s, a))^2
+ *   L(w) = E_{s ~ rho, a ~ pi}[(Q^pi(s, a) - Q_w(s, a))^2] = sum_s nu(s) sum_a pi(a|s) (Q^pi(s, a) - w . phi(s, a))^2
  *
  * by weighted least squares (Householder QR with column pivoting, so that features that are linearly
  * dependent, as compatible features of a softmax policy always are, give the minimiser on the span
@@ -99,7 +99,7 @@ export interface LinearFit {
 /**
  * The linear critic Q_w(s, a) = w . features(s, a) that minimises sum_s sum_a weight(s, a) (target(s, a) -
  * Q_w(s, a))^2 over the non-terminal states. Defaults: target = the exact Q^pi of `pi`, weight(s, a) =
- * eta(s) pi(a|s) (the lecture's E_{s ~ rho, a ~ pi}; eta the expected discounted visits).
+ * nu(s) pi(a|s) (the lecture's E_{s ~ rho, a ~ pi}; nu the expected discounted visits).
  */
 export function fitActionValues(
   mdpLike: MdpLike,
@@ -159,7 +159,7 @@ export function fitActionValues(
 
 /**
  * The lecture's critic loss for any action values q, as a root-mean-square error: sqrt of
- * sum_s eta(s) sum_a pi(a|s) (reference(s, a) - q(s, a))^2 / sum_s eta(s), over the non-terminal states,
+ * sum_s nu(s) sum_a pi(a|s) (reference(s, a) - q(s, a))^2 / sum_s nu(s), over the non-terminal states,
  * with reference = Q^pi of `pi` by default (pass e.g. Q* to measure the distance to the optimal values).
  */
 export function actionValueError(mdpLike: MdpLike, pi: number[][], q: ArrayLike<number>[], options: { reference?: number[][] } = {}): number {

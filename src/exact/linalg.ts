@@ -1,7 +1,7 @@
 /**
  * Dense LU factorisation with partial pivoting on a Float64Array, the bottleneck of the exact
  * solvers: one factorisation of (I - gamma P_pi) serves both the values (A v = r) and the visitation
- * (A^T eta = p0). A typed-array loop is used rather than mathjs' `lusolve` because at 1,000 states it
+ * (A^T nu = p0). A typed-array loop is used rather than mathjs' `lusolve` because at 1,000 states it
  * is about 15 times faster (mathjs works on boxed, generic matrices); mathjs does the symbolic work.
  * The pivot swap and the back substitution serve the least-squares solver too (exact/least-squares.ts).
  */

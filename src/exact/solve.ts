@@ -6,8 +6,8 @@
  *
  *   V^pi       = A^{-1} r_pi,               r_pi(s) = sum_a pi(a|s) R[s][a]
  *   Q^pi(s, a) = R[s][a] + gamma sum_s' P[s][a][s'] V^pi(s')
- *   eta^T      = p0^T A^{-1}                (expected discounted number of visits of s)
- *   grad_theta[s][b] J = eta(s) pi(b|s) (Q^pi(s, b) - V^pi(s))   (policy gradient theorem, softmax)
+ *   nu^T       = p0^T A^{-1}                (expected discounted number of visits of s)
+ *   grad_theta[s][b] J = nu(s) pi(b|s) (Q^pi(s, b) - V^pi(s))   (policy gradient theorem, softmax)
  */
 import { type TabularMDP, validateMdp } from "../envs/tabular/mdp";
 import { LU, SingularMatrixError } from "./linalg";
@@ -203,8 +203,8 @@ function checkTheta(mdp: TabularMDP, theta: number[][], where: string): void {
 
 /**
  * The exact gradient of J with respect to the logits theta[s][a] of a tabular softmax policy, through
- * the policy gradient theorem: sum_s eta(s) sum_a grad pi(a|s) Q(s, a), which for the softmax is
- * eta(s) pi(b|s) A(s, b) in entry [s][b]. An nStates x nActions array.
+ * the policy gradient theorem: sum_s nu(s) sum_a grad pi(a|s) Q(s, a), which for the softmax is
+ * nu(s) pi(b|s) A(s, b) in entry [s][b]. An nStates x nActions array.
  */
 export function policyGradient(mdpLike: MdpLike, theta: number[][]): number[][] {
   const mdp = asMdp(mdpLike, "exact.policyGradient");

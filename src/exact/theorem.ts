@@ -2,10 +2,10 @@
  * The policy gradient theorem for any differentiable policy on a tabular MDP, and what it says about
  * single transitions:
  *
- *   grad J = sum_s eta(s) sum_a pi(a|s) grad log pi(a|s) Q(s, a)                        (the theorem)
- *          = Z E_{s ~ d, a ~ pi}[grad log pi(a|s) Q(s, a)],   d = eta / Z,  Z = sum_s eta(s)
+ *   grad J = sum_s nu(s) sum_a pi(a|s) grad log pi(a|s) Q(s, a)                        (the theorem)
+ *          = Z E_{s ~ d, a ~ pi}[grad log pi(a|s) Q(s, a)],   d = nu / Z,  Z = sum_s nu(s)
  *
- * where eta(s) = sum_t gamma^t P(s_t = s) is the expected discounted number of visits of s (`visits`
+ * where nu(s) = sum_t gamma^t P(s_t = s) is the expected discounted number of visits of s (`visits`
  * of `evaluate`) and d its normalised form. The policy is read through `probs(obs)` (and `score(obs, a)`
  * for the gradient), so the same functions serve tabular softmax policies, softmax policies on
  * features, and policies that see less than the state (the short corridor), through an
@@ -84,8 +84,8 @@ export function policyObjective<Obs>(mdp: MdpLike, policy: ReadablePolicy<Obs>, 
 /**
  * The policy gradient theorem's sum with any action values q (the exact Q^pi, a critic's estimate, Q*,
  * ...): sum_s w(s) sum_a pi(a|s) grad log pi(a|s) q(s, a) over the non-terminal states, as a flat
- * vector of the policy's parameters. `weighting: "visits"` (default) takes w = eta, the expected
- * discounted visits, and with q = Q^pi gives grad J exactly; `"distribution"` takes w = d = eta / Z, the
+ * vector of the policy's parameters. `weighting: "visits"` (default) takes w = nu, the expected
+ * discounted visits, and with q = Q^pi gives grad J exactly; `"distribution"` takes w = d = nu / Z, the
  * expectation over single transitions s ~ d, a ~ pi, which is grad J / Z.
  */
 export function theoremGradient<Obs>(
@@ -170,7 +170,7 @@ export function policyFiniteDifferences<Obs>(
 export interface SingleTransitionView {
   /** J = sum_s p0(s) V(s): the expected (discounted) return of a whole episode. */
   J: number;
-  /** Z = sum_s eta(s): the expected discounted number of steps of an episode (1 / (1 - gamma) in a continuing task). */
+  /** Z = sum_s nu(s): the expected discounted number of steps of an episode (1 / (1 - gamma) in a continuing task). */
   steps: number;
   /** E_{s ~ d, a ~ pi}[r(s, a)]: the objective averaged over single transitions; equals J / Z. */
   rewardPerStep: number;

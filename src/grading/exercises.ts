@@ -36,6 +36,11 @@ export interface Exercise {
   /** Argument lists: a few fixed inputs, then random ones drawn from `seed`. */
   cases: (seed: number) => Args[];
   reference: (...args: Args) => unknown;
+  /**
+   * The library's own implementations of the function (its path in `pg`, and the module of the library
+   * that defines it): while the exercise is graded they throw, so that calling them earns nothing.
+   */
+  counterparts?: { pg: string; module: string }[];
   /** Relative tolerance (of max(1, |expected|)). */
   tolerance: number;
   mistakes: Mistake[];
@@ -78,6 +83,7 @@ define({
   args: ["rewards", "gamma"],
   cases: (seed) => [[[1, 1, 1], 0.9], [[0, 0, 10], 0.5], [[], 0.9], [[5], 0.99], ...randomCases(seed, (r) => [randomRewards(r, r.integer(1, 15)), gammaOf(r)])],
   reference: (rewards: number[], gamma: number) => totalReturn(rewards, gamma),
+  counterparts: [{ pg: "totalReturn", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "the discount starts one step late: the first reward is multiplied by gamma instead of gamma^0 = 1", wrong: (r: number[], g: number) => g * discounted(r, g) },
@@ -95,6 +101,7 @@ define({
   args: ["xs"],
   cases: (seed) => [[[1, 2, 3, 4]], [[0, 10]], [[5, 5, 5]], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 30)).map((x) => x + 3)])],
   reference: (xs: number[]) => standardError(xs),
+  counterparts: [{ pg: "standardError", module: "stats" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "the variance divides by n instead of n - 1 (the biased sample variance)", wrong: (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / xs.length / xs.length) },
@@ -113,6 +120,7 @@ define({
   args: ["logits"],
   cases: (seed) => [[[0, 0]], [[0, Math.log(3)]], [[1, 2, 3]], [[1000, 999]], [[-1000, -1001, -1002]], ...randomCases(seed, (r) => [Array.from({ length: r.integer(2, 6) }, () => round(r.normal(0, 3)))])],
   reference: (logits: number[]) => softmax(logits),
+  counterparts: [{ pg: "exact.softmaxPolicy", module: "exact/solve" }],
   tolerance: 1e-9,
   mistakes: [
     {
@@ -202,6 +210,7 @@ define({
   args: ["rewards", "gamma"],
   cases: (seed) => [[[1, 1, 1], 0.9], [[1, 2, 3], 0.5], [[0, 0, 10], 1], [[7], 0.9], [[], 0.9], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 15)), gammaOf(r)])],
   reference: (rewards: number[], gamma: number) => arr(rewardToGo(rewards, gamma)),
+  counterparts: [{ pg: "rewardToGo", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "each reward is discounted by its own step, gamma^t r_{t+1}: this is a term of the discounted return, not the reward-to-go (which sums all the rewards from t on)", wrong: (r: number[], g: number) => r.map((x, t) => g ** t * x) },
@@ -239,6 +248,7 @@ define({
   args: ["returns", "alpha", "initial"],
   cases: (seed) => [[[10, 20, 30], 0.5, 0], [[1, 1, 1, 1], 0.1, 1], ...randomCases(seed, (r) => [randomRewards(r, r.integer(2, 12)).map((x) => 5 * x), [0.05, 0.1, 0.3, 0.5][r.integer(0, 4)], round(r.normal(0, 5))])],
   reference: (returns: number[], alpha: number, initial: number) => arr(new MovingAverageBaseline({ alpha, initial }).sequence(returns)),
+  counterparts: [{ pg: "MovingAverageBaseline", module: "baselines/index" }],
   tolerance: 1e-9,
   mistakes: [
     {
@@ -259,6 +269,7 @@ define({
   args: ["scores", "returns"],
   cases: (seed) => [[[[1, -1], [2, -2]], [10, 40]], [[[1, 0.5], [-1, 1], [0.5, 2]], [-3, -5, -9]], ...randomCases(seed, (r) => { const n = r.integer(2, 12); return [randomScores(r, n, r.integer(1, 5)).map((g) => g.map((x) => (x === 0 ? 0.5 : x))), randomRewards(r, n).map((x) => 10 * x)]; })],
   reference: (scores: number[][], returns: number[]) => arr(williamsOptimalBaseline(scores, returns)),
+  counterparts: [{ pg: "williamsOptimalBaseline", module: "baselines/index" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "this is the plain mean return: the weights g_ik^2 are missing", wrong: (s: number[][], R: number[]) => s[0].map(() => mean(R)) },
@@ -276,6 +287,7 @@ define({
   args: ["episodes", "gamma"],
   cases: (seed) => [[[[1, 1, 1], [1]], 1], [[[0, 2], [4, 0]], 0.5], ...randomCases(seed, (r) => [Array.from({ length: r.integer(1, 6) }, () => randomRewards(r, r.integer(1, 8))), gammaOf(r)])],
   reference: (episodes: number[][], gamma: number) => arr(timeDependentBaseline(episodes.map((e) => rewardToGo(e, gamma)))),
+  counterparts: [{ pg: "timeDependentBaseline", module: "baselines/index" }],
   tolerance: 1e-9,
   mistakes: [
     {
@@ -299,6 +311,7 @@ define({
   args: ["rewards", "values", "gamma", "terminated"],
   cases: (seed) => [[[1, 1], [0.5, 0.5, 0.5], 0.9, true], [[1, 1], [0.5, 0.5, 0.5], 0.9, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), gammaOf(r), r.uniform() < 0.5]; })],
   reference: (rewards: number[], values: number[], gamma: number, terminated: boolean) => arr(tdErrors({ rewards, values, gamma, terminated })),
+  counterparts: [{ pg: "tdErrors", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "V(s_T) is used although the episode terminated: a terminal state's value counts 0", wrong: (r: number[], v: number[], g: number) => r.map((x, t) => x + g * v[t + 1] - v[t]) },
@@ -316,6 +329,7 @@ define({
   args: ["rewards", "values", "gamma", "lambda", "terminated"],
   cases: (seed) => [[[1, 1, 1], [0, 0, 0, 0], 0.9, 0.5, true], [[0, 0, 1], [0.2, 0.4, 0.6, 0.8], 0.99, 0.95, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), [0.9, 0.99][r.integer(0, 2)], [0.5, 0.8, 0.95][r.integer(0, 3)], r.uniform() < 0.5]; })],
   reference: gaeOf,
+  counterparts: [{ pg: "gae", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     {
@@ -337,6 +351,7 @@ define({
   args: ["rewards", "values", "gamma", "n", "terminated"],
   cases: (seed) => [[[1, 1, 1], [0, 0, 0, 0], 0.9, 2, true], [[0, 0, 1], [0.2, 0.4, 0.6, 0.8], 0.9, 2, false], ...randomCases(seed, (r) => { const T = r.integer(1, 10); return [randomRewards(r, T), randomRewards(r, T + 1), gammaOf(r), r.integer(1, 6), r.uniform() < 0.5]; })],
   reference: (rewards: number[], values: number[], gamma: number, n: number, terminated: boolean) => arr(nStepAdvantages({ rewards, values, gamma, n, terminated })),
+  counterparts: [{ pg: "nStepAdvantages", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "the bootstrap value V(s_{t+n}) is not discounted by gamma^n", wrong: (r: number[], v: number[], g: number, n: number, term: boolean) => r.map((_, t) => { const end = Math.min(t + n, r.length); let a = 0; for (let k = t; k < end; k++) a += g ** (k - t) * r[k]; const boot = end === r.length && term ? 0 : v[end]; return a + boot - v[t]; }) },
@@ -369,11 +384,12 @@ define({
     }),
   ],
   reference: theoremOf,
+  counterparts: [{ pg: "exact.theoremGradient", module: "exact/theorem" }],
   tolerance: 1e-9,
   mistakes: [
-    { symptom: "the visits eta(s) are missing: every state counts the same", wrong: (v: number[], p: number[][], Q: number[][]) => theoremOf(v.map(() => 1), p, Q) },
-    { symptom: "this is eta(s) pi(b|s) Q(s, b): the score's - pi(.|s) term is missing (it subtracts V(s))", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => row.map((x, b) => v[s] * x * Q[s][b])) },
-    { symptom: "pi(b|s) is missing: this is eta(s) (Q(s, b) - V(s)), the advantage, not the gradient", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => { const V = row.reduce((acc, x, a) => acc + x * Q[s][a], 0); return row.map((_, b) => v[s] * (Q[s][b] - V)); }) },
+    { symptom: "the visits nu(s) are missing: every state counts the same", wrong: (v: number[], p: number[][], Q: number[][]) => theoremOf(v.map(() => 1), p, Q) },
+    { symptom: "this is nu(s) pi(b|s) Q(s, b): the score's - pi(.|s) term is missing (it subtracts V(s))", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => row.map((x, b) => v[s] * x * Q[s][b])) },
+    { symptom: "pi(b|s) is missing: this is nu(s) (Q(s, b) - V(s)), the advantage, not the gradient", wrong: (v: number[], p: number[][], Q: number[][]) => p.map((row, s) => { const V = row.reduce((acc, x, a) => acc + x * Q[s][a], 0); return row.map((_, b) => v[s] * (Q[s][b] - V)); }) },
   ],
   hint: "for each state s: V = sum_a policy[s][a] Q[s][a]; entry [s][b] = visits[s] * policy[s][b] * (Q[s][b] - V).",
 });
@@ -532,6 +548,7 @@ define({
   args: ["rewards", "values", "terminated", "truncated", "finalValues", "gamma"],
   cases: (seed) => segmentCases(seed, true),
   reference: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term, trunc, fin, g))),
+  counterparts: [{ pg: "tdErrors", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "a truncation is treated as a termination: a time limit does not end the task, so V of the final observation must be bootstrapped, not 0", wrong: (r: number[], v: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(tdErrors(criticSegment(r, v, term.map((x, k) => x || trunc[k]), trunc, fin, g))) },
@@ -551,6 +568,7 @@ define({
   args: ["rewards", "terminated", "truncated", "finalValues", "gamma"],
   cases: (seed) => segmentCases(seed, false),
   reference: (r: number[], term: boolean[], trunc: boolean[], fin: number[], g: number) => arr(discountedReturns(criticSegment(r, noFinal(r), term, trunc, fin, g))),
+  counterparts: [{ pg: "discountedReturns", module: "estimators/returns" }],
   tolerance: 1e-9,
   mistakes: [
     { symptom: "the returns run across episode boundaries: the sum must restart at every termination and truncation", wrong: (r: number[], _term: boolean[], _trunc: boolean[], fin: number[], g: number) => arr(rewardToGo(r, g)).map((x, k) => x + g ** (r.length - k) * fin[r.length - 1]) },

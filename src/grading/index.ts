@@ -12,7 +12,7 @@ export type { Failure, Outcome, Verdict } from "./verdict";
 export { copyPlain, difference, format, toPlain } from "./values";
 export { perEpisode } from "./seam";
 export type { Plain } from "./values";
-export { ANSWER_PROMPT, METADATA_KEY, checkedExercises, solutionRegions, sourceOf, studentVersion, submissionCode, toLines, writtenAnswers } from "./notebook";
+export { ANSWER_PROMPT, METADATA_KEY, checkedExercises, exerciseCode, joinText, parseNotebook, solutionRegions, sourceOf, studentVersion, submissionCode, toLines, writtenAnswers } from "./notebook";
 export type { NotebookCell, NotebookJson, StudentVersion } from "./notebook";
 
 /**

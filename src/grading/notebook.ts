@@ -31,8 +31,48 @@ const CHECK = /\bpg\.grading\.check\.([A-Za-z_$][\w$]*)\s*\(/g;
 export const METADATA_KEY = "pglab_assignment";
 export const ANSWER_PROMPT = "*Write your answer here.*";
 
+/**
+ * Text that nbformat stores as a string or a list of strings (a cell's source, a stream's text), joined.
+ * A file is untrusted input: lists nested inside the list are flattened without recursion (a `source`
+ * nested 100,000 deep cannot overflow the stack), and any other value is its string form.
+ */
+export function joinText(text: unknown): string {
+  if (typeof text === "string") return text;
+  if (!Array.isArray(text)) return text === undefined || text === null ? "" : String(text);
+  const parts: string[] = [];
+  const stack: unknown[] = [text];
+  while (stack.length) {
+    const item = stack.pop();
+    if (Array.isArray(item)) for (let i = item.length - 1; i >= 0; i--) stack.push(item[i]);
+    else parts.push(typeof item === "string" ? item : item === undefined || item === null ? "" : String(item));
+  }
+  return parts.join("");
+}
+
 export function sourceOf(cell: NotebookCell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
+  return joinText(cell.source);
+}
+
+/**
+ * The notebook in `text` (nbformat 4 JSON), or an error that says what is wrong with it: the one reader
+ * of notebook files for the grader, the student versions, the book and the tests. JSON.parse does not
+ * recurse, and nothing here does, so a hostile file costs an error message, not a crash.
+ */
+export function parseNotebook(text: string, label?: string): NotebookJson {
+  const at = label ? `${label}: ` : "";
+  if (text.trim() === "") throw new Error(`${at}the file is empty`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${at}not a notebook: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const nb = parsed as Partial<NotebookJson> | null;
+  if (!nb || typeof nb !== "object" || !Array.isArray(nb.cells) || !nb.cells.every((c: unknown) => c !== null && typeof c === "object" && !Array.isArray(c))) {
+    throw new Error(`${at}not a notebook: no list of "cells"`);
+  }
+  if (nb.metadata === null || typeof nb.metadata !== "object" || Array.isArray(nb.metadata)) nb.metadata = {};
+  return nb as NotebookJson;
 }
 
 /** Splits text into nbformat's list of lines (each but the last ending in "\n"). */
@@ -147,7 +187,8 @@ export function writtenAnswers(nb: NotebookJson): string[] {
 /** Whether `source` declares `name` at its top level: `function name`, `const/let/var name`. */
 function declares(source: string, name: string): boolean {
   const n = name.replace(/\$/g, "\\$");
-  return new RegExp(`(^|\\n)\\s*(export\\s+)?(async\\s+)?function\\s*\\*?\\s*${n}\\b|(^|\\n)\\s*(export\\s+)?(const|let|var)\\s+${n}\\b`).test(source);
+  // [ \t]* (not \s*) at a line's start: linear time on a cell of a million blank lines
+  return new RegExp(`(^|\\n)[ \\t]*(export[ \\t]+)?(async[ \\t]+)?function[ \\t]*\\*?[ \\t]*${n}\\b|(^|\\n)[ \\t]*(export[ \\t]+)?(const|let|var)[ \\t]+${n}\\b`).test(source);
 }
 
 /**
@@ -164,4 +205,26 @@ export function submissionCode(submission: NotebookJson, instructor: NotebookJso
     if ((typeof cell.id === "string" && solutionIds.has(cell.id)) || names.some((n) => declares(src, n))) out.push({ cell: c, source: src });
   });
   return out;
+}
+
+/**
+ * The code the grader runs for exercise `index` (counting from 0) of `names`: `submissionCode`, with one
+ * definition of the graded function. A submission that defines it in several cells is graded on the one
+ * in its solution cell (the cell with the id of the instructor's solution cell; else the first), and the
+ * note says so.
+ */
+export function exerciseCode(submission: NotebookJson, instructor: NotebookJson, names: string[], index: number): { cells: { cell: number; source: string }[]; note?: string } {
+  const name = names[index];
+  const all = submissionCode(submission, instructor, names);
+  const defining = all.filter((c) => declares(c.source, name));
+  if (defining.length < 2) return { cells: all };
+  const region = solutionRegions(instructor)[index];
+  const solutionId = region ? instructor.cells[region.cell].id : undefined;
+  const solution = defining.find((c) => solutionId !== undefined && submission.cells[c.cell].id === solutionId);
+  const chosen = solution ?? defining[0];
+  const where = defining.map((c) => c.cell + 1).join(", ");
+  return {
+    cells: all.filter((c) => c === chosen || !defining.includes(c)),
+    note: `${name} is defined in cells ${where}; graded on ${solution ? "the solution cell" : "the first"}, cell ${chosen.cell + 1}`,
+  };
 }

@@ -69,14 +69,18 @@ function describe(v: Plain): string {
   return format(v);
 }
 
-/** A value printed for a verdict: numbers to 6 significant digits, long lists cut after 8 elements. */
+/** A value printed for a verdict: numbers to 6 significant digits, long lists and objects cut after 8 elements, long strings after 200 characters. */
 export function format(v: Plain, maxItems = 8): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
-  if (typeof v === "string") return v === "NaN" || /^-?Infinity$/.test(v) || v === "undefined" ? v : JSON.stringify(v);
+  if (typeof v === "string") return v === "NaN" || /^-?Infinity$/.test(v) || v === "undefined" ? v : v.length > 200 ? `${JSON.stringify(v.slice(0, 200))}... (${v.length} characters)` : JSON.stringify(v);
   if (Array.isArray(v)) {
     const shown = v.slice(0, maxItems).map((x) => format(x, maxItems));
     return `[${shown.join(", ")}${v.length > maxItems ? `, ... (${v.length} values)` : ""}]`;
   }
-  if (v !== null && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${format(x, maxItems)}`).join(", ")} }`;
+  if (v !== null && typeof v === "object") {
+    const keys = Object.keys(v);
+    const shown = keys.slice(0, maxItems).map((k) => `${k.length > 40 ? JSON.stringify(k.slice(0, 40)) + "..." : k}: ${format(v[k], maxItems)}`);
+    return `{ ${shown.join(", ")}${keys.length > maxItems ? `, ... (${keys.length} fields)` : ""} }`;
+  }
   return String(v);
 }

@@ -32,12 +32,15 @@ export interface ChartOptions {
   refLines?: { x?: number; y?: number; name: string }[];
 }
 
-/** One curve of a line chart; `band` shades [lower, upper] around it. */
+/**
+ * One curve of a line chart; `band` shades [lower, upper] around it, named in the legend by its `label`
+ * (default "95% CI": say what the band is when it is something else, e.g. "range over seeds").
+ */
 export interface Series {
   name: string;
   x?: ArrayLike<number>;
   y: ArrayLike<number>;
-  band?: { lower: ArrayLike<number>; upper: ArrayLike<number> };
+  band?: { lower: ArrayLike<number>; upper: ArrayLike<number>; label?: string };
   color?: string;
   dash?: "solid" | "dash" | "dot" | "dashdot";
   mode?: "lines" | "markers" | "lines+markers";
@@ -255,7 +258,7 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
         hoverinfo: "skip",
         showlegend: false,
         legendgroup: s.name,
-        name: `${s.name} (95% CI)`,
+        name: `${s.name} (${s.band.label ?? "95% CI"})`,
       });
     }
     lines.push({
@@ -280,18 +283,49 @@ export function lineChart(series: Series[], opts: ChartOptions): Figure {
 export const BAND_OPACITY = 0.12;
 export const LINE_WIDTH = 2.5;
 
+/** One method's curves, one per seed (equal x), for `bandChart` and `rangeChart`. */
+export interface SeedCurves {
+  name: string;
+  x?: ArrayLike<number>;
+  curves: ArrayLike<number>[];
+  color?: string;
+  dash?: Series["dash"];
+}
+
 /**
  * Learning curves over seeds: for each method, the pointwise mean with a shaded 95% confidence
  * band (Student's t over seeds).
  */
 export function bandChart(
-  methods: { name: string; x?: ArrayLike<number>; curves: ArrayLike<number>[]; color?: string; dash?: Series["dash"] }[],
+  methods: SeedCurves[],
   opts: ChartOptions,
 ): Figure {
   return lineChart(
     methods.map((m) => {
       const band = confidenceBand(m.curves);
       return { name: m.name, x: m.x ? Array.from(m.x).slice(0, band.mean.length) : undefined, y: band.mean, band, color: m.color, dash: m.dash };
+    }),
+    opts,
+  );
+}
+
+/**
+ * Learning curves over a few seeds: for each method, the pointwise mean with a band from the lowest to
+ * the highest seed. With three seeds a Student-t band is wider than the data (and than what a return
+ * can be); the range says only what was seen.
+ */
+export function rangeChart(
+  methods: SeedCurves[],
+  opts: ChartOptions,
+): Figure {
+  return lineChart(
+    methods.map((m) => {
+      if (m.curves.length === 0) throw new RangeError(`rangeChart: method "${m.name}" has no curves; expected one per seed.`);
+      const n = Math.min(...m.curves.map((c) => c.length));
+      const at = (f: (xs: number[]) => number) => Array.from({ length: n }, (_, i) => f(m.curves.map((c) => c[i])));
+      const band = { lower: at((xs) => Math.min(...xs)), upper: at((xs) => Math.max(...xs)), label: "range over seeds" };
+      const y = at((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+      return { name: m.name, x: m.x ? Array.from(m.x).slice(0, n) : undefined, y, band, color: m.color, dash: m.dash };
     }),
     opts,
   );

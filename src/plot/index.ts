@@ -2,6 +2,7 @@
 export {
   METHOD_COLORS,
   bandChart,
+  rangeChart,
   barChart,
   colorFor,
   heatmap,

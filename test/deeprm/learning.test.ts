@@ -148,8 +148,8 @@ describe("npm run deeprm -- evaluate", () => {
       [["evaluate", "--seed=-3"], /--seed must be an integer >= 0; received "-3"/],
       [["evaluate", "--length", "x"], /--length must be an integer >= 1/],
       [["evaluate", "--policy", "/nonexistent/policy.json"], /--policy \/nonexistent\/policy\.json: no such file/],
-      [["evaluate", "--frob"], /Unknown option '--frob'/],
-      [["evaluate", "extra"], /unexpected argument\(s\) "extra"/],
+      [["evaluate", "--frob"], /unknown option --frob\. Options: --loads/],
+      [["evaluate", "extra"], /unexpected argument "extra": options start with --/],
       [["fly"], /unknown command "fly"; available: evaluate, train/],
     ];
     for (const [args, message] of cases) {

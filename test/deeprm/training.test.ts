@@ -165,11 +165,11 @@ describe("npm run deeprm -- train", () => {
     for (const word of ["--iterations", "--jobsets", "--rollouts", "--loads", "--lr", "--imitation", "--workers", "--resume", "--out", "--checkpoint", "time left"]) assert.ok(help.stdout.includes(word), word);
     const cases: [string[], RegExp][] = [
       [["train", "--iterations", "0"], /--iterations must be an integer >= 1; received "0"/],
-      [["train", "--loads", "1,x"], /--loads must be a comma-separated list of numbers > 0; received "x"/],
+      [["train", "--loads", "1,x"], /--loads must be a comma-separated list of numbers > 0, e.g. 0.1,0.7,1.3,1.9; received "x"/],
       [["train", "--lr=-1"], /--lr must be a number > 0; received "-1"/],
       [["train", "--lr", "fast"], /--lr must be a number > 0; received "fast"/],
       [["train", "--resume", "/nonexistent/policy.json"], /--resume \/nonexistent\/policy\.json: no such file/],
-      [["train", "--frob"], /Unknown option '--frob'/],
+      [["train", "--frob"], /unknown option --frob\. Options: --config/],
       [["fly"], /unknown command "fly"; available: evaluate, train/],
     ];
     for (const [args, message] of cases) {

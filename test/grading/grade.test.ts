@@ -206,7 +206,7 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
     const students = [...new Set(rows.map((r) => r.student))];
     for (const s of students) assert.ok(fs.existsSync(path.join(cls, "feedback", `${s}.md`)), s);
     assert.match(fs.readFileSync(path.join(cls, "feedback", "mistake-rtg.md"), "utf8"), /Total: 5 of 7 points[\s\S]*input: +rewards = \[1, 1, 1\], gamma = 0.9\n +expected: \[2.71, 1.9, 1\]\n +received: \[1, 0.9, 0.81\]/);
-    assert.match(fs.readFileSync(path.join(cls, "feedback", "teacher-02.md"), "utf8"), /Written answers \(graded by hand\)\n\n1\. It drops the past rewards/);
+    assert.match(fs.readFileSync(path.join(cls, "feedback", "teacher-02.md"), "utf8"), /Written answers \(graded by hand\)\n\n1\.\n\n```text\nIt drops the past rewards/);
     assert.equal((stderr.match(/^\[\d+\/\d+\] /gm) ?? []).length, students.length - 3);
   });
 

@@ -138,6 +138,39 @@ const BUGS: Bug[] = [
     to: "const g2 = Math.abs(g[j]);",
     caughtBy: [{ notebook: "03-baselines", message: /Williams' baseline does not minimise the variance/ }],
   },
+  // ---- i25b: notebooks 05-07 (issue 25)
+  {
+    name: "terminal bootstrap: the estimators read V(s_{t+1}) at a terminated row",
+    file: "estimators/returns.ts",
+    from: "return s.terminated[k] ? 0 : (s.nextValues as ArrayLike<number>)[k];",
+    to: "return (s.nextValues as ArrayLike<number>)[k];",
+    caughtBy: [{ notebook: "06-advantage-actor-critic", message: /tdErrors reads V\(s_\{t\+1\}\) at a terminated row/ }],
+  },
+  {
+    name: "wrong Gaussian log-density: the log sigma term is missing from logProbTensor",
+    file: "policies/networks.ts",
+    from: "const perDim = tf.sub(tf.sub(tf.mul(-0.5, tf.square(z)), logStd), 0.5 * LOG_2PI);",
+    to: "const perDim = tf.sub(tf.mul(-0.5, tf.square(z)), 0.5 * LOG_2PI);",
+    caughtBy: [{ notebook: "06-advantage-actor-critic", message: /the Gaussian's log-density, logProbTensor .* differs from the closed form/ }],
+  },
+  {
+    name: "wrong Gaussian scale: z = (a - mu) / sigma^2 in logProbTensor",
+    file: "policies/networks.ts",
+    from: "const z = tf.div(tf.sub(a, mean), tf.exp(logStd));",
+    to: "const z = tf.div(tf.sub(a, mean), tf.exp(tf.mul(2, logStd)));",
+    caughtBy: [{ notebook: "06-advantage-actor-critic", message: /the Gaussian's log-density, logProbTensor .* differs from the closed form/ }],
+  },
+  {
+    name: "critic timing: a2c fits the critic to the batch before the actor uses its values",
+    file: "algorithms/a2c.ts",
+    from: 'const { targets, qTargets, weights } = advantagesOf(batch, c, critics, advantageFn, "a2c");',
+    to:
+      'const { targets, qTargets } = advantagesOf(batch, c, critics, advantageFn, "a2c");\n' +
+      "      for (let k = 0; k < c.valueIters; k++) critic.fitRows(batch.observations, targets);\n" +
+      '      const { weights } = advantagesOf(batch, c, critics, advantageFn, "a2c");',
+    caughtBy: [{ notebook: "06-advantage-actor-critic", message: /the actor's psi in update 1 used values that are not the untrained critic's/ }],
+  },
+  // ---- end i25b
 ];
 
 /** The library build's own compiler options (tsconfig.lib.json), so that a transpiled file equals the built one, source map comment included. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { METHOD_COLORS, bandChart, barChart, heatmap, histogram, lineChart, overlay, scatter, subplots } from "../../src/plot/figure";
+import { METHOD_COLORS, bandChart, barChart, rangeChart, heatmap, histogram, lineChart, overlay, scatter, subplots } from "../../src/plot/figure";
 
 const axes = { title: "T", xLabel: "x", yLabel: "y" };
 
@@ -28,6 +28,16 @@ describe("figure builders", () => {
     assert.equal(fig.data[0].fill, "toself");
     assert.deepEqual(fig.data[1].y, [1, 3]);
     assert.equal((fig.data[1].line as { color: string }).color, METHOD_COLORS.reinforce);
+  });
+
+  test("rangeChart: the mean line and a band from the lowest to the highest seed, named as a range in the legend", () => {
+    const fig = rangeChart([{ name: "A2C", x: [0, 1, 2], curves: [[0, 2, 9], [4, 2, 3], [2, 5, 0]] }], axes);
+    assert.equal(fig.data.length, 2);
+    assert.deepEqual(fig.data[0].y, [4, 5, 9, 0, 2, 0], "upper, then lower reversed");
+    assert.equal(fig.data[0].name, "A2C (range over seeds)");
+    assert.deepEqual(fig.data[1].y, [2, 3, 4]);
+    assert.equal(bandChart([{ name: "B", curves: [[0, 2], [2, 4]] }], axes).data[0].name, "B (95% CI)");
+    assert.throws(() => rangeChart([{ name: "A2C", curves: [] }], axes), /method "A2C" has no curves/);
   });
 
   test("unknown methods get distinct colours that avoid the known ones in the figure", () => {

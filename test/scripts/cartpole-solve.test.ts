@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import type { IterationStats } from "../../src/algorithms/index";
-import { CURVE_POINTS, DEFAULT_CAP, DEFAULT_OUT, FIRST_POINTS, VARIANTS, compactJson, parse, seedResult, thin, usage } from "../../scripts/cartpole-solve";
+import { ABLATIONS, CURVE_POINTS, DEFAULT_CAP, DEFAULT_OUT, FIRST_POINTS, VARIANTS, compactJson, parse, seedResult, thin, usage } from "../../scripts/cartpole-solve";
 import { usageErrorOf } from "./helpers";
 
 const root = path.join(__dirname, "..", "..");
@@ -35,6 +35,11 @@ test("defaults: seeds 0-4, a cap of 500,000 steps, one run at a time, every vari
   assert.equal(some.quiet, true);
   assert.deepEqual(parse(["-h"]), { help: true });
   for (const v of VARIANTS) assert.ok(usage().includes(v.key), `--help lists ${v.key}`);
+  // the one-change ablations: listed, never run by default, picked by name like the variants
+  for (const v of ABLATIONS) assert.ok(usage().includes(v.key), `--help lists ${v.key}`);
+  const ablation = parse(["--variants", "a2c-gae-8envs,reinforce-std"]);
+  assert.ok(!("help" in ablation));
+  assert.deepEqual(ablation.variants.map((v) => v.key), ["reinforce-std", "a2c-gae-8envs"], "in the ablations' order");
 });
 
 test("bad values are errors that name them", () => {

@@ -14,3 +14,12 @@ export function usageErrorOf(parse: (argv: string[]) => unknown): (argv: string[
     assert.fail(`no error for ${argv.join(" ")}`);
   };
 }
+
+/** A command line split into words as a POSIX shell does for the quoting our examples use ('...' and "..."). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)) {
+    words.push(m[0].replace(/'([^']*)'|"([^"]*)"/g, (_, single: string | undefined, double: string | undefined) => single ?? double ?? ""));
+  }
+  return words;
+}
