@@ -6,4 +6,4 @@
  * from notebooks/pglab.ts: it is rebuilt from src/ when a file there has changed.
  */
 "use strict";
-exports.pg = require("../scripts/lib-loader.js").load();
+exports.pg = require("../tools/lib-loader.js").load();

@@ -7,6 +7,7 @@
  */
 import * as path from "path";
 import * as ts from "typescript";
+import { NAMED_FIELDS } from "../src/algorithms/builtins";
 
 export interface FieldDoc {
   name: string;
@@ -86,7 +87,8 @@ function wrap(text: string, width: number, indent: number): string[] {
 
 /**
  * One algorithm's fields as a table: name, default, doc (wrapped at `width`). Literal unions show
- * their options in front of the doc; a field without a doc comment shows its type; `notes` adds a
+ * their options in front of the doc; a field without a doc comment shows its type; a field that takes
+ * built-in names lists them from the library's table (src/algorithms/builtins.ts); `notes` adds a
  * remark in brackets after a field's doc (e.g. which command-line option sets it).
  */
 export function formatConfigHelp(doc: ConfigDoc, defaults: Record<string, unknown>, width = 100, notes: Record<string, string> = {}): string {
@@ -95,7 +97,9 @@ export function formatConfigHelp(doc: ConfigDoc, defaults: Record<string, unknow
     const field = doc.fields.find((f) => f.name === name);
     const type = (field?.type ?? typeof defaults[name]).replace(/^\{.*\}$/, "object");
     const literalUnion = /^"[^"]*"( \| ("[^"]*"|number|string|boolean))+$/.test(type) || /^(number|string) \| "[^"]*"/.test(type);
-    const text = [literalUnion || !field?.doc ? `(${type})` : "", field?.doc ?? "", notes[name] ? `[${notes[name]}]` : ""].filter(Boolean).join(" ");
+    const builtIn = (NAMED_FIELDS as Record<string, Record<string, readonly string[]> | undefined>)[doc.algorithm]?.[name];
+    const names = builtIn ? `[built-in names: ${builtIn.map((n) => JSON.stringify(n)).join(", ")}]` : "";
+    const text = [literalUnion || !field?.doc ? `(${type})` : "", field?.doc ?? "", names, notes[name] ? `[${notes[name]}]` : ""].filter(Boolean).join(" ");
     return { name, def: formatDefault(defaults[name]), text };
   });
   const nameW = Math.max(...rows.map((r) => r.name.length));

@@ -341,7 +341,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   // The grading processes load the compiled library (dist/lib): rebuild it first if src/ changed.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const loader = require("./lib-loader.js") as { isStale(): boolean; build(o: { quiet: boolean }): void };
+  const loader = require("../tools/lib-loader.js") as { isStale(): boolean; build(o: { quiet: boolean }): void };
   if (loader.isStale()) loader.build({ quiet: true });
   // Read every submission before any runs: a submission's code cannot change another's file.
   const subs = files.map((f) => readSubmission(f, instructors, o.notebook));

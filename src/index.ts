@@ -100,7 +100,18 @@ export {
 export type { Measurement, PsiFn, ValueArgs } from "./estimators/index";
 
 // Baselines and critics.
-export { ConstantBaseline, MovingAverageBaseline, batchMeanBaseline, timeDependentBaseline, williamsOptimalBaseline } from "./baselines/index";
+export {
+  ConstantBaseline,
+  MovingAverageBaseline,
+  batchMeanBaseline,
+  constantBaseline,
+  movingAverageBaseline,
+  noBaseline,
+  timeDependentBaseline,
+  valueBaseline,
+  williamsOptimalBaseline,
+} from "./baselines/index";
+export type { Baseline } from "./baselines/index";
 export { LinearActionValue, LinearValue, MlpActionValue, MlpValue, TabularActionValue, TabularValue, trainActionValue, trainValue } from "./critics/index";
 export type { ActionValueCritic, ValueCritic } from "./critics/index";
 

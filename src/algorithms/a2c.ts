@@ -4,7 +4,8 @@
  * the advantage Q(s, a) - V(s) from two learned networks ("qv"), for categorical and Gaussian policies.
  * Reads top to bottom: collect n steps from every copy (one time-major segment), evaluate the critic
  * on it, compute the advantages with the library's estimator (`gae`, `nStepAdvantages`, `tdErrors`,
- * `advantagePsi`, or yours), update the actor and the critic(s), log.
+ * `advantagePsi`, or yours), step the actor (the one update step, src/update/step.ts), fit the
+ * critic(s), log.
  *
  * The three ways the lecture builds the critic are three settings: "qv" learns both Q and V (two
  * networks); "nstep" replaces Q by a sampled n-step return and learns V only; "gae" forms the advantage
@@ -23,22 +24,27 @@
  */
 import { psiOf } from "../estimators/gradient";
 import { MlpActionValue, MlpValue } from "../critics/mlp";
-import { advantagePsi, gae, nStepAdvantages, tdErrors } from "../estimators/returns";
+import { gae, tdErrors } from "../estimators/returns";
+import type { PsiEstimator } from "../estimators/segment";
 import type { Activation } from "../nn/mlp";
-import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
-import { type OptimizerName, OPTIMIZERS, makeOptimizer } from "../nn/optimizers";
+import { type Batch, nextValuesOf } from "../rollout/batch";
+import { type OptimizerName, OPTIMIZERS, makeOptimizer, setLearningRate } from "../update/optimizers";
 import type { Gaussian } from "../policies/networks";
 import { Collector, type RowSampler } from "../rollout/collector";
 import { Rng } from "../rng";
-import { initTf, tf } from "../tf";
+import { initTf } from "../tf";
 import { checkKeys, fail, finite, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { ObservationNormalizer, RewardScaler } from "./normalize";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
 import { type TrainablePolicy, makePolicy, setupEnv } from "./setup";
-import { actorLoss, checkCriticLoss, checkDiverged, entropyOf, guardedStep, standardize } from "./update";
+import { entropyOf } from "../update/loss";
+import { OptimizerTarget, checkDiverged, policyStep } from "../update/step";
+import { ESTIMATORS, namesOf } from "./builtins";
+import { checkCriticLoss, standardize } from "./update";
 
-/** The built-in advantages: the library's estimators, by name. */
-export const A2C_ADVANTAGES: Record<"nstep" | "td" | "gae" | "qv", PsiEstimator> = { nstep: nStepAdvantages, td: tdErrors, gae, qv: advantagePsi };
+/** The built-in advantages: the library's estimators, by name (src/algorithms/builtins.ts). */
+export const A2C_ADVANTAGES = ESTIMATORS.a2c;
+export type A2CAdvantageName = keyof typeof ESTIMATORS.a2c;
 
 export interface A2CConfig {
   /** Registered environment id (default "CartPole-v1") and its arguments. */
@@ -58,7 +64,7 @@ export interface A2CConfig {
    * The critic V is fitted to psi + V(s_t) (the n-step return, the one-step target, the lambda-return),
    * and, when a Q critic is learned too (`qCritic`), to the lambda-return of GAE.
    */
-  advantage?: "nstep" | "td" | "gae" | "qv" | PsiEstimator;
+  advantage?: A2CAdvantageName | PsiEstimator;
   /**
    * Also learn an action-value network Q(s, a) (discrete actions: one output per action), fitted to the
    * one-step target r_{t+1} + gamma V(s_{t+1}) (0 after a terminal state), and give its Q(s_t, a_t) to
@@ -76,8 +82,8 @@ export interface A2CConfig {
   lr?: number;
   valueLr?: number;
   /**
-   * The actor's and the critics' optimiser: "adam" (default) or "rmsprop" (PyTorch's RMSprop with alpha
-   * 0.99, as Stable-Baselines3's A2C uses it; src/nn/optimizers.ts).
+   * The actor's and the critics' optimiser (src/update/optimizers.ts): "adam" (default), "rmsprop"
+   * (PyTorch's RMSprop with alpha 0.99, as Stable-Baselines3's A2C uses it) or "rmspropDeepRM".
    */
   optimizer?: OptimizerName;
   /** Critic optimiser steps per update on the same batch (default 5). */
@@ -133,7 +139,7 @@ export function resolveA2CConfig(c: A2CConfig = {}) {
 
 /** Every field of an A2C config with its default, checked, with errors naming `A` (a3c shares them). */
 export function resolveA2CFields(A: string, c: A2CConfig) {
-  const advantage = typeof c.advantage === "function" ? c.advantage : oneOf(A, "advantage", c.advantage ?? "gae", ["nstep", "td", "gae", "qv"] as const);
+  const advantage = typeof c.advantage === "function" ? c.advantage : oneOf(A, "advantage", c.advantage ?? "gae", namesOf(ESTIMATORS.a2c));
   flag(A, "qCritic", c.qCritic);
   if (advantage === "qv" && c.qCritic === false) fail(A, "qCritic", 'true (or left out) with advantage "qv", which reads Q(s_t, a_t)', c.qCritic);
   return {
@@ -173,11 +179,6 @@ export type ResolvedA2CConfig = ReturnType<typeof resolveA2CFields>;
 function flag(algo: string, field: string, v: unknown): boolean {
   if (v !== undefined && typeof v !== "boolean") fail(algo, field, "true or false", v);
   return v === true;
-}
-
-/** Adam and RMSProp keep their learning rate in a field that TF.js' types mark protected. */
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
 }
 
 /** The critic(s) of a run: V, and Q(s, .) with `qCritic`. */
@@ -282,7 +283,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
   await initTf({ quiet: true });
   const { setup, policy, critics, obsNorm, actor, resampleNoise, rewardScaler } = buildA2C("a2c", c, c.numEnvs);
   const { v: critic, q: qCritic } = critics;
-  const optimizer = makeOptimizer(c.optimizer, c.lr);
+  const actorTarget = new OptimizerTarget(makeOptimizer(c.optimizer, c.lr), policy);
   const advantageFn = typeof c.advantage === "function" ? c.advantage : A2C_ADVANTAGES[c.advantage];
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
@@ -292,7 +293,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
       // ---- learning rates (linearly annealed to 0 if asked)
       if (c.anneal) {
         const frac = Math.max(1 - collector.steps / c.totalSteps, 0.01);
-        setLearningRate(optimizer, c.lr * frac);
+        actorTarget.setLearningRate(c.lr * frac);
         setLearningRate(critic.optimizer, c.valueLr * frac);
         if (qCritic) setLearningRate(qCritic.optimizer, c.valueLr * frac);
       }
@@ -307,10 +308,8 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
       // ---- the critics' values, psi (the advantages), the critics' targets
       const { targets, qTargets, weights } = advantagesOf(batch, c, critics, advantageFn, "a2c");
 
-      // ---- update the actor (surrogate with psi = advantage, entropy bonus) and the critic(s)
-      const step = guardedStep(optimizer, policy.variables(), () => actorLoss(policy, batch, weights, c.entropyCoef), { maxGradNorm: c.maxGradNorm, iteration, what: "actor", algo: "a2c", lr: c.lr });
-      policy.markUpdated();
-      checkDiverged("a2c", "actor", iteration, policy.maxAbsParam(), "lr", c.lr);
+      // ---- step: the actor (surrogate with psi = advantage, entropy bonus); then the critic(s)
+      const step = policyStep(actorTarget, policy, batch, weights, { algo: "a2c", what: "actor", iteration, maxGradNorm: c.maxGradNorm, setting: "lr", lr: c.lr, entropyCoef: c.entropyCoef });
       let criticLoss = NaN;
       for (let k = 0; k < c.valueIters; k++) criticLoss = critic.fitRows(batch.observations, targets);
       checkCriticLoss("a2c", iteration, criticLoss, "valueLr", c.valueLr);
@@ -334,7 +333,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
     policy.dispose();
     throw e;
   } finally {
-    optimizer.dispose();
+    actorTarget.dispose();
     critic.dispose();
     qCritic?.dispose();
     setup.env.close();

@@ -25,18 +25,20 @@
  * `optimizer` are a2c's only (their running statistics, second network, per-segment noise and RMSProp's
  * moments are not shared between threads here: the shared optimiser is Adam).
  */
-import * as path from "path";
-import { Worker } from "worker_threads";
+import type { Worker } from "worker_threads";
 import type { Mlp } from "../nn/mlp";
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
-import { A2C_ADVANTAGES, type A2CConfig, advantagesOf, buildA2C, resolveA2CFields } from "./a2c";
+import { entropyOf } from "../update/loss";
+import { SharedTarget, applyStep, lossGradient, policyStep } from "../update/step";
+import { type A2CConfig, advantagesOf, buildA2C, resolveA2CFields } from "./a2c";
+import { A3C_ESTIMATORS, namesOf } from "./builtins";
 import { checkKeys, fail, intAtLeast, keysOf, oneOf } from "./config";
-import { type SharedNet, SharedAdam, flatGradient, sharedNet } from "./hogwild";
+import { type SharedNet, SharedAdam, sharedNet } from "./hogwild";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
 import type { TrainablePolicy } from "./setup";
-import { actorLoss, checkDiverged, entropyOf } from "./update";
+import { startWorker } from "./workers";
 
 export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "normalizeObservations" | "scaleRewards" | "optimizer" | "sde"> {
   /** Worker threads that update the shared parameters asynchronously (default 2). */
@@ -44,7 +46,7 @@ export interface A3CConfig extends Omit<A2CConfig, "advantage" | "qCritic" | "no
   /** Copies of the environment per worker (default 8: 16 in all with 2 workers, as a2c's default). */
   numEnvs?: number;
   /** psi: "gae" (default), "nstep" or "td", as in a2c (a function cannot be sent to a worker thread). */
-  advantage?: "nstep" | "td" | "gae";
+  advantage?: keyof typeof A3C_ESTIMATORS;
 }
 
 const KEYS = keysOf<A3CConfig>({ env: true, envKwargs: true, maxEpisodeSteps: true, workers: true, numEnvs: true, nSteps: true, advantage: true, lambda: true, gamma: true, hiddenSizes: true, activation: true, lr: true, valueLr: true, valueIters: true, entropyCoef: true, maxGradNorm: true, anneal: true, normalize: true, policy: true, logStdInit: true, stateDependentStd: true, totalSteps: true, targetReturn: true, seed: true });
@@ -62,8 +64,9 @@ export function resolveA3CConfig(config: A3CConfig = {}) {
     ? (Object.fromEntries(Object.entries(config).filter(([key, v]) => !(key in A2C_ONLY && v === A2C_ONLY[key]))) as A3CConfig)
     : config;
   checkKeys(A, c, KEYS);
-  if (typeof c.advantage === "function") fail(A, "advantage", '"gae", "nstep" or "td" (a function cannot be sent to worker threads; use a2c to train with your own estimator)', c.advantage);
-  const advantage = oneOf(A, "advantage", c.advantage ?? "gae", ["nstep", "td", "gae"] as const);
+  const names = namesOf(A3C_ESTIMATORS);
+  if (typeof c.advantage === "function") fail(A, "advantage", `one of ${names.map((n) => JSON.stringify(n)).join(", ")} (a function cannot be sent to worker threads; use a2c to train with your own estimator)`, c.advantage);
+  const advantage = oneOf(A, "advantage", c.advantage ?? "gae", names);
   const { workers, ...rest } = c;
   return { ...resolveA2CFields(A, { ...rest, numEnvs: rest.numEnvs ?? 8, advantage }), advantage, workers: intAtLeast(A, "workers", workers ?? 2, 1) };
 }
@@ -104,13 +107,6 @@ interface UpdateMessage extends A3CUpdate {
   gradNorm: number;
 }
 type WorkerMessage = UpdateMessage | { type: "done" } | { type: "error"; message: string };
-
-function startWorker(workerData: unknown): Worker {
-  const ext = path.extname(__filename); // ".ts" under tsx, ".js" in dist/lib
-  const file = path.join(__dirname, `a3c-worker${ext}`);
-  // Under tsx (tests, scripts) the worker registers tsx's CommonJS hook before loading the .ts file.
-  return ext === ".ts" ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, { eval: true, workerData }) : new Worker(file, { workerData });
-}
 
 export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { updates: A3CUpdate[] }> {
   // ---- the initial parameters, made exactly as a2c makes them, in shared memory
@@ -156,7 +152,7 @@ export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Pr
         if (recorder.solvedAtSteps !== null) stop();
       };
       for (let w = 0; w < c.workers; w++) {
-        const worker = startWorker({ config: c, index: w, shared });
+        const worker = startWorker(__dirname, "a3c-worker", { config: c, index: w, shared });
         worker.on("message", (m: WorkerMessage) => {
           queue = queue.then(() => handle(m)).catch((e) => stop(e instanceof Error ? e : new Error(String(e))));
         });
@@ -197,7 +193,9 @@ export async function runA3CWorker(c: ResolvedA3CConfig, w: number, shared: Shar
   const counters = new Int32Array(shared.counters);
   const actorAdam = new SharedAdam(shared.actor, counters, ACTOR_T);
   const criticAdam = new SharedAdam(shared.critic, counters, CRITIC_T);
-  const advantageFn = A2C_ADVANTAGES[c.advantage];
+  const actorTarget = new SharedTarget(actorAdam, c.lr);
+  const criticTarget = new SharedTarget(criticAdam, c.valueLr);
+  const advantageFn = A3C_ESTIMATORS[c.advantage];
   const rng = new Rng(c.seed).stream(7).stream(w);
   const collector = new Collector(setup.env, { seed: new Rng(c.seed).stream(1000 + w).integer(0, 2 ** 31 - 1) });
   const rows = c.numEnvs * c.nSteps;
@@ -212,6 +210,8 @@ export async function runA3CWorker(c: ResolvedA3CConfig, w: number, shared: Shar
       const start = Atomics.add(counters, STEPS, rows);
       if (start >= c.totalSteps) break;
       const frac = c.anneal ? Math.max(1 - start / c.totalSteps, 0.01) : 1;
+      actorTarget.setLearningRate(c.lr * frac);
+      criticTarget.setLearningRate(c.valueLr * frac);
 
       // ---- act with a copy of the shared parameters (other workers may be writing them meanwhile)
       const version = Atomics.load(counters, ACTOR_T);
@@ -220,25 +220,18 @@ export async function runA3CWorker(c: ResolvedA3CConfig, w: number, shared: Shar
       const batch = collector.segment(actor, rng, c.nSteps, c.gamma);
       const { targets, weights } = advantagesOf(batch, c, critics, advantageFn, A);
 
-      // ---- the actor's gradient at the parameters it acted with, applied to the shared ones
-      const g = flatGradient(policy.variables(), () => actorLoss(policy, batch, weights, c.entropyCoef));
-      if (!Number.isFinite(g.loss) || !Number.isFinite(g.norm)) {
-        throw new Error(`a3c: worker ${w}, update ${iteration}: the actor's ${Number.isFinite(g.loss) ? `gradient norm is ${g.norm}` : `loss is ${g.loss}`}; training stopped (try a smaller learning rate: config.lr is ${c.lr}).`);
-      }
-      const scale = c.maxGradNorm > 0 && g.norm > c.maxGradNorm ? c.maxGradNorm / g.norm : 1;
-      const t = actorAdam.step(g.grad, scale, c.lr * frac);
-      checkDiverged(A, "actor", iteration, actorAdam.maxAbs(), "lr", c.lr);
+      // ---- step: the actor's gradient at the parameters it acted with, applied to the shared ones
+      const where = `worker ${w}, update ${iteration}`;
+      const step = policyStep(actorTarget, policy, batch, weights, { algo: A, what: "actor", iteration: where, maxGradNorm: c.maxGradNorm, setting: "lr", lr: c.lr, entropyCoef: c.entropyCoef });
+      const t = actorTarget.lastUpdate;
 
       // ---- valueIters critic steps, each on the shared critic as it is then
       let criticLoss = NaN;
       for (let k = 0; k < c.valueIters; k++) {
         if (k > 0) critic.net.setParams(criticAdam.params);
-        const v = flatGradient(critic.net.vars, () => valueLoss(critic.net, batch.observations, targets, batch.rows, obsSize));
-        criticLoss = v.loss;
-        if (!Number.isFinite(v.loss) || !Number.isFinite(v.norm)) throw new Error(`a3c: worker ${w}, update ${iteration}: the critic loss is ${v.loss}; training stopped. Try a smaller learning rate (config.valueLr is ${c.valueLr}).`);
-        criticAdam.step(v.grad, 1, c.valueLr * frac);
+        const v = lossGradient(critic.net.vars, () => valueLoss(critic.net, batch.observations, targets, batch.rows, obsSize), "flat");
+        criticLoss = applyStep(criticTarget, v, { algo: A, what: "critic", iteration: where, maxGradNorm: 0, setting: "valueLr", lr: c.valueLr }).loss;
       }
-      checkDiverged(A, "critic", iteration, criticAdam.maxAbs(), "valueLr", c.valueLr);
 
       post({
         type: "update",
@@ -248,10 +241,10 @@ export async function runA3CWorker(c: ResolvedA3CConfig, w: number, shared: Shar
         tensors: tf.memory().numTensors,
         episodeReturns: batch.episodeReturns,
         episodeLengths: batch.episodeLengths,
-        policyLoss: g.loss,
+        policyLoss: step.loss,
         criticLoss,
         entropy: entropyOf(policy, batch),
-        gradNorm: g.norm,
+        gradNorm: step.gradNorm,
       });
     }
   } finally {

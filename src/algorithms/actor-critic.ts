@@ -14,20 +14,25 @@ import { MlpActionValue } from "../critics/mlp";
 import { TabularActionValue } from "../critics/tabular";
 import { trainActionValue } from "../critics/train";
 import { psiOf } from "../estimators/gradient";
-import { advantagePsi, qPsi } from "../estimators/returns";
+import type { PsiEstimator } from "../estimators/segment";
 import type { Activation } from "../nn/mlp";
-import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
+import { type Batch, nextValuesOf } from "../rollout/batch";
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
-import { initTf, tf } from "../tf";
+import { initTf } from "../tf";
+import { entropyOf } from "../update/loss";
+import { makeOptimizer } from "../update/optimizers";
+import { OptimizerTarget, policyStep } from "../update/step";
+import { ESTIMATORS, namesOf } from "./builtins";
 import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
 import { type CategoricalTrainable, type TrainablePolicy, makePolicy, setupEnv } from "./setup";
-import { actorLoss, checkCriticLoss, checkDiverged, entropyOf, guardedStep, standardize } from "./update";
+import { checkCriticLoss, standardize } from "./update";
 
-/** The built-in psi_t: the library's estimators, by name. */
-export const ACTOR_CRITIC_PSI: Record<"q" | "advantage", PsiEstimator> = { q: qPsi, advantage: advantagePsi };
+/** The built-in psi_t: the library's estimators, by name (src/algorithms/builtins.ts). */
+export const ACTOR_CRITIC_PSI = ESTIMATORS.actorCritic;
+export type ActorCriticPsiName = keyof typeof ESTIMATORS.actorCritic;
 
 export interface ActorCriticConfig {
   env?: string;
@@ -44,7 +49,7 @@ export interface ActorCriticConfig {
    * with the library's signature `(segment) => psi`; the segment holds q (the critic's Q(s_t, a_t)),
    * values and nextValues (V(s) = sum_a pi(a|s) Q(s, a) of the current and next states).
    */
-  psi?: "q" | "advantage" | PsiEstimator;
+  psi?: ActorCriticPsiName | PsiEstimator;
   gamma?: number;
   hiddenSizes?: number[];
   activation?: Activation;
@@ -85,7 +90,7 @@ export function resolveActorCriticConfig(c: ActorCriticConfig = {}) {
     numEnvs: intAtLeast(A, "numEnvs", c.numEnvs ?? 8, 1),
     critic: oneOf(A, "critic", c.critic ?? "sarsa", ["mc", "sarsa", "qlearning"] as const),
     policy: "categorical" as const,
-    psi: typeof c.psi === "function" ? c.psi : oneOf(A, "psi", c.psi ?? "q", ["q", "advantage"] as const),
+    psi: typeof c.psi === "function" ? c.psi : oneOf(A, "psi", c.psi ?? "q", namesOf(ESTIMATORS.actorCritic)),
     gamma: unit(A, "gamma", c.gamma ?? 0.99),
     hiddenSizes: sizes(A, "hiddenSizes", c.hiddenSizes ?? [64, 64]),
     activation: oneOf(A, "activation", c.activation ?? "tanh", ["tanh", "relu", "elu"] as const),
@@ -147,7 +152,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
     setup.env.close();
     throw e;
   }
-  const optimizer = tf.train.adam(c.lr);
+  const target = new OptimizerTarget(makeOptimizer("adam", c.lr), policy);
   const psiFn = typeof c.psi === "function" ? c.psi : ACTOR_CRITIC_PSI[c.psi];
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
@@ -172,10 +177,8 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
         const raw = psiOf("actorCritic", batch, psiFn);
         const psi = c.normalize ? standardize([raw])[0] : raw;
 
-        // ---- update the actor
-        const step = guardedStep(optimizer, policy.variables(), () => actorLoss(policy, batch, psi, 0), { maxGradNorm: c.maxGradNorm, iteration, what: "actor", algo: "actorCritic", lr: c.lr });
-        policy.markUpdated();
-        checkDiverged("actorCritic", "actor", iteration, policy.maxAbsParam(), "lr", c.lr);
+        // ---- step: the actor
+        const step = policyStep(target, policy, batch, psi, { algo: "actorCritic", what: "actor", iteration, maxGradNorm: c.maxGradNorm, setting: "lr", lr: c.lr });
         losses = { policyLoss: step.loss, criticLoss, entropy: entropyOf(policy, batch), gradNorm: step.gradNorm };
       }
 
@@ -189,7 +192,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
     critic.dispose?.();
     throw e;
   } finally {
-    optimizer.dispose();
+    target.dispose();
     setup.env.close();
   }
   return { ...recorder.result(policy, c), critic };

@@ -8,7 +8,7 @@
  *
  * The arrays live in `SharedArrayBuffer`s, which `worker_threads` passes to workers without copying.
  */
-import { tf } from "../tf";
+import type { FlatOptimizer } from "../update/step";
 
 /** The shared memory of one network: parameters and Adam's first and second moments (float32). */
 export interface SharedNet {
@@ -30,10 +30,12 @@ const BETA2 = 0.999;
 const EPSILON = 1e-7; // TF.js' Adam default on its backends
 
 /**
- * Adam on shared parameters (the constants of TF.js' `tf.train.adam`): `step` takes a step number
- * from the shared counter (atomically), then updates every parameter in place, lock-free.
+ * Adam on shared parameters (the constants of the optimiser "adam", TF.js' `tf.train.adam`;
+ * src/update/optimizers.ts): `step` takes a step number from the shared counter (atomically), then
+ * updates every parameter in place, lock-free. The update step applies gradients with it through a
+ * `SharedTarget` (src/update/step.ts).
  */
-export class SharedAdam {
+export class SharedAdam implements FlatOptimizer {
   readonly params: Float32Array;
   private readonly m: Float32Array;
   private readonly v: Float32Array;
@@ -48,7 +50,7 @@ export class SharedAdam {
   }
 
   /** Apply `scale * grad` (a loss gradient: the step descends) with learning rate `lr`; returns this update's number (1, 2, ...). */
-  step(grad: Float32Array, scale: number, lr: number): number {
+  step(grad: ArrayLike<number>, scale: number, lr: number): number {
     const t = Atomics.add(this.counters, this.counter, 1) + 1;
     const c1 = 1 - BETA1 ** t;
     const c2 = 1 - BETA2 ** t;
@@ -68,20 +70,4 @@ export class SharedAdam {
     for (const x of this.params) if (!(Math.abs(x) <= out)) out = Number.isFinite(x) ? Math.abs(x) : Infinity;
     return out;
   }
-}
-
-/** The gradient of `loss` with respect to `vars`, flattened in their order, with the loss and the gradient's norm. */
-export function flatGradient(vars: tf.Variable[], loss: () => tf.Scalar): { loss: number; grad: Float32Array; norm: number } {
-  const { value, grads } = tf.variableGrads(loss, vars);
-  const grad = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
-  let off = 0;
-  for (const v of vars) {
-    grad.set(grads[v.name].dataSync(), off);
-    off += v.size;
-  }
-  const lossValue = value.dataSync()[0];
-  tf.dispose([value, ...Object.values(grads)]);
-  let sq = 0;
-  for (const g of grad) sq += g * g;
-  return { loss: lossValue, grad, norm: Math.sqrt(sq) };
 }

@@ -15,5 +15,5 @@ export { runSeeds } from "./run-seeds";
 export type { SeedRun, SeedRuns } from "./run-seeds";
 export type { Callbacks, IterationStats, TrainResult } from "./recorder";
 export type { TrainablePolicy } from "./setup";
-export { DIVERGENCE_BOUND } from "./update";
+export { DIVERGENCE_BOUND } from "../update/step";
 export { STALL_ITERATIONS } from "./episodes";

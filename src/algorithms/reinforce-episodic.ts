@@ -82,7 +82,8 @@ export function reinforceEpisodic<Obs, Act>(env: Env<Obs, Act>, policy: Policy<O
   const rewards: number[] = [];
   env.reset({ seed: options.seed });
   for (let episode = 0; episode < episodes; episode++) {
-    // ---- generate an episode with the current policy
+    // ---- generate an episode with the current policy (its own loop, as the book writes it: one plain
+    // Env, the policy's own observation type, theta changing between episodes)
     observations.length = 0;
     actions.length = 0;
     rewards.length = 0;

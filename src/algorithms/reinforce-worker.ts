@@ -1,11 +1,11 @@
 /**
- * Worker thread of REINFORCE's grouped collection (see reinforce.ts): its own TF.js, environment and
+ * Worker thread of REINFORCE's grouped collection (see reinforce-grouped.ts): its own TF.js, environment and
  * copy of the policy. Takes `{ type: "params" }` (the policy's parameters, before each iteration) and
  * answers each group task with the group's gradient (transferred, not copied) and episodes.
  */
 import { parentPort, workerData } from "worker_threads";
 import { initTf } from "../tf";
-import { type GroupResult, GroupRunner, type GroupTask, type GroupWorkerData } from "./reinforce";
+import { type GroupResult, GroupRunner, type GroupTask, type GroupWorkerData } from "./reinforce-grouped";
 import { makePolicy, setupEnv } from "./setup";
 
 const port = parentPort as NonNullable<typeof parentPort>;

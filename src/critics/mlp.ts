@@ -1,6 +1,6 @@
 /** Network critics (TF.js MLPs, src/nn/mlp.ts): one Adam (or RMSProp) step on the mean squared error per `fit`. */
 import { type Activation, Mlp } from "../nn/mlp";
-import { type OptimizerName, makeOptimizer } from "../nn/optimizers";
+import { type OptimizerName, makeOptimizer } from "../update/optimizers";
 import { tf } from "../tf";
 import { type ActionValueCritic, type ValueCritic, checkIndex, checkLr, checkTargets } from "./critic";
 

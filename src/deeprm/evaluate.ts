@@ -83,7 +83,10 @@ function nameStream(name: string): number {
   return h;
 }
 
-/** Run one episode of a numbered job set with a policy; the job set's mean slowdown (NaN if it has no job). */
+/**
+ * Run one episode of a numbered job set with a policy; the job set's mean slowdown (NaN if it has no
+ * job). Its own loop, not the collector's: it reads the slowdown from the last step's info.
+ */
 export function runJobSet(env: TimeLimit<DeepRM>, actor: Actor, jobSet: number, split: JobSetSplit, rng: Rng): { meanSlowdown: number; truncated: boolean; jobs: number } {
   const start = env.reset({ seed: 0, options: { jobSet, split } });
   let obs = start.observation;

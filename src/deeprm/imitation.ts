@@ -5,8 +5,8 @@
  *
  *   L(theta) = -(1/N) sum_i log pi_theta(a_i | s_i) + l2 * sum of the squared weights
  *
- * with RMSProp (the reference: learning rate 0.001, rho 0.9, epsilon 1e-9, weight decay 1e-3 on the
- * weights, an 80/20 split of the data). The result is a starting point close to SJF, from which the
+ * with RMSProp (the optimiser "rmspropDeepRM"; the reference: learning rate 0.001, rho 0.9, epsilon
+ * 1e-9, weight decay 1e-3 on the weights, an 80/20 split of the data). The result is a starting point close to SJF, from which the
  * policy gradient only has to improve.
  *
  * ```ts
@@ -24,6 +24,7 @@ import { make } from "../envs/registry";
 import type { MlpCategorical } from "../policies/networks";
 import { Rng } from "../rng";
 import { tf } from "../tf";
+import { makeOptimizer } from "../update/optimizers";
 import type { Actor } from "./evaluate";
 
 /**
@@ -50,7 +51,11 @@ export interface DemonstrationOptions {
   seed?: number;
 }
 
-/** Run `teacher` on numbered job sets and record every (state image, action) pair of its own trajectories. */
+/**
+ * Run `teacher` on numbered job sets and record every (state image, action) pair of its own
+ * trajectories. Its own loop, not the collector's: it stores each image as bytes (a quarter of the
+ * collector's float32 rows, for thousands of 4,480-number images).
+ */
 export function collectDemonstrations(teacher: Actor, options: DemonstrationOptions): Demonstrations {
   const where = "collectDemonstrations";
   const first = options.firstJobSet ?? 0;
@@ -186,7 +191,7 @@ export async function imitate(
   await record(0);
   const vars = policy.variables();
   const weights = vars.filter((_, i) => i % 2 === 0); // [W0, b0, W1, b1, ...]
-  const optimizer = tf.train.rmsprop(lr, 0.9, 0, 1e-9);
+  const optimizer = makeOptimizer("rmspropDeepRM", lr);
   const rng = new Rng(options.seed ?? 0);
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {

@@ -3,7 +3,8 @@
  * each iteration, `jobSets` fresh training job sets, `rollouts` whole episodes of each from the
  * identical start; psi_t = R_t (gamma = 1) minus the time-dependent baseline b_t of its job set (the
  * mean over that job set's rollouts of R_t, shorter rollouts counting 0 past their end); the groups'
- * gradients summed, one job set at a time, into one RMSProp step (lr 0.001, decay 0.9, epsilon 1e-9).
+ * gradients summed, one job set at a time, into one RMSProp step (lr 0.001; the optimiser
+ * "rmspropDeepRM": decay 0.9, epsilon 1e-9).
  * The policy: one hidden layer of 20 ReLU units over the 20 x 224 state image, softmax over M + 1
  * actions (the reference code's network). Optionally, imitation pre-training on SJF first.
  *
@@ -117,7 +118,7 @@ export function deepRMReinforceConfig(options: DeepRMTrainOptions): ReinforceCon
     gamma: 1,
     hiddenSizes: [20],
     activation: "relu",
-    optimizer: "rmsprop",
+    optimizer: "rmspropDeepRM",
     lr: o.lr,
     iterations: o.iterations,
     workers: o.workers,

@@ -17,6 +17,7 @@ export interface Episode<Obs, Act> {
   frames: string[];
 }
 
+/** Its own loop, not the collector's: it keeps the environment's observation objects and a rendered frame per state. */
 export function recordEpisode<Obs, Act>(
   env: Env<Obs, Act> & { render?: () => string },
   act: (observation: Obs, t: number) => Act,

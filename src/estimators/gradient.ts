@@ -3,9 +3,8 @@
  * trajectories, computed two ways that give the same vector:
  * - analytically, from the policy's closed-form score (tabular and linear softmax policies);
  * - through TF.js, as the gradient of the surrogate (1/M) sum_i sum_t log pi(a_t|s_t) psi_t with psi
- *   held constant, in one batched call over a `Batch` (src/rollout/batch.ts), the path every
- *   algorithm trains with. The surrogate's *value* is not a performance measure: only its gradient
- *   means something (for the right data, it is the policy gradient).
+ *   held constant, in one batched call over a `Batch` (src/rollout/batch.ts): the update step's own
+ *   gradient (`policyGradient`, src/update/step.ts), the path every algorithm trains with.
  *
  * For gamma < 1, the estimator is unbiased for J(theta) = E[sum_t gamma^t r_{t+1}] only if psi_t
  * carries the factor gamma^t (Thomas, 2014): use `discountWeighted` on reward-to-go, Q, A or TD-error
@@ -15,8 +14,9 @@
  */
 import type { Episode } from "../envs/record";
 import type { Policy, TfPolicy } from "../policies/policy";
-import { type Batch, type PsiEstimator, type Segment, rowIndex, spans, toBatch } from "../rollout/batch";
-import { tf } from "../tf";
+import { type Batch, toBatch } from "../rollout/batch";
+import { type PsiEstimator, type Segment, rowIndex, spans } from "./segment";
+import { policyGradient } from "../update/step";
 
 /** psi_t for each step of a trajectory. */
 export type PsiFn<Obs, Act> = (episode: Episode<Obs, Act>, index: number) => ArrayLike<number>;
@@ -117,21 +117,6 @@ function batchGradient(policy: Policy<unknown, number>, batch: Batch, psi: Array
 }
 
 /**
- * The surrogate loss -(1/divisor) sum_rows log pi(a|s) psi over a batch, as a TF.js scalar (minimising
- * it ascends the policy gradient). Its value is not a performance measure.
- */
-export function surrogateLoss(policy: TfPolicy, batch: Batch, psi: ArrayLike<number>): tf.Scalar {
-  return tf.tidy(() => {
-    const n = batch.rows;
-    const obs = tf.tensor2d(batch.observations.subarray(0, n * batch.obsSize), [n, batch.obsSize]);
-    const actions = batch.actionSize === 1 ? tf.tensor1d(batch.actions.subarray(0, n)) : tf.tensor2d(batch.actions.subarray(0, n * batch.actionSize), [n, batch.actionSize]);
-    const logp = policy.logProbTensor(obs, actions);
-    const weights = tf.tensor1d(psi instanceof Float32Array ? psi : Float32Array.from(psi));
-    return tf.neg(tf.div(tf.sum(tf.mul(logp, weights)), batch.divisor)) as tf.Scalar;
-  });
-}
-
-/**
  * The policy-gradient estimate through TF.js (the negated gradient of `surrogateLoss`), flat. Takes a
  * batch with psi (weights or an estimator), or episodes with one psi array per episode.
  */
@@ -148,16 +133,7 @@ export function surrogateGradient<Obs, Act>(policy: TfPolicy, data: Episode<Obs,
     batch = data;
     w = psiOf("surrogateGradient", batch, psi as ArrayLike<number> | PsiEstimator);
   }
-  const vars = policy.variables();
-  const { value, grads } = tf.variableGrads(() => surrogateLoss(policy, batch, w), vars);
-  const out = new Float64Array(vars.reduce((n, v) => n + v.size, 0));
-  let off = 0;
-  for (const v of vars) {
-    const data = grads[v.name].dataSync();
-    for (let k = 0; k < data.length; k++) out[off + k] = -data[k];
-    off += v.size;
-  }
-  value.dispose();
-  tf.dispose(Object.values(grads));
-  return out;
+  // the update step's gradient (src/update/step.ts), negated: the estimate ascends
+  const g = policyGradient(policy, batch, w, 0, "flat").values as Float32Array;
+  return Float64Array.from(g, (x) => -x);
 }

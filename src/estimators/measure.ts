@@ -22,7 +22,8 @@
  * the same numbers as `estimateGradient(policy, batch, psi).samples`, with the scores of the batch
  * computed once: for measuring many psi_t on the same trajectories (common random numbers).
  */
-import { type Batch, type PsiEstimator, type Span, spans } from "../rollout/batch";
+import type { Batch } from "../rollout/batch";
+import { type PsiEstimator, type Span, spans } from "./segment";
 import type { Policy } from "../policies/policy";
 import { psiOf } from "./gradient";
 

@@ -1,7 +1,7 @@
 /**
  * The psi_t estimators of the policy gradient, as pure functions.
  *
- * Every estimator takes a `Segment` (src/rollout/batch.ts): rows of experience (steps x copies,
+ * Every estimator takes a `Segment` (src/estimators/segment.ts): rows of experience (steps x copies,
  * time-major) with, per row, the reward r_{t+1}, whether s_{t+1} is terminal (`terminated`) and
  * whether a time limit cut the episode there (`truncated`), plus the critic's values where it needs
  * them. Termination is data: an episode may end anywhere in a segment, several copies may be
@@ -14,7 +14,7 @@
  * values V(s_0) .. V(s_T) (the last for the final state). Conventions (NOTATION.md): `rewards[t]` is
  * r_{t+1}, the reward that follows a_t.
  */
-import { type Segment, endsAt, stepsPerCopy } from "../rollout/batch";
+import { type Segment, endsAt, stepsPerCopy } from "../estimators/segment";
 
 function where(fn: string, message: string): never {
   throw new RangeError(`${fn}: ${message}`);

@@ -8,6 +8,7 @@
  * rather than a singular system). With compatible features phi(s, a) = grad log pi(a|s) (Sutton et
  * al., 1999), the fitted critic gives the exact policy gradient through the theorem.
  */
+import { backSubstitute, swapPivot } from "./linalg";
 import { type MdpLike, asMdp, evaluate } from "./solve";
 
 export interface LeastSquaresResult {
@@ -54,16 +55,7 @@ export function leastSquares(a: ArrayLike<number>, rows: number, cols: number, y
       }
     }
     if (Math.sqrt(best) <= tolerance * largest || best === 0) break;
-    if (p !== k) {
-      for (let i = 0; i < rows; i++) {
-        const t = m[i * cols + k];
-        m[i * cols + k] = m[i * cols + p];
-        m[i * cols + p] = t;
-      }
-      const t = perm[k];
-      perm[k] = perm[p];
-      perm[p] = t;
-    }
+    if (p !== k) swapPivot(m, perm, k, p, rows, cols, "columns");
     // Householder reflection zeroing column k below the diagonal
     const alpha = -Math.sign(m[k * cols + k] || 1) * Math.sqrt(best);
     const v = new Float64Array(rows - k);
@@ -86,11 +78,7 @@ export function leastSquares(a: ArrayLike<number>, rows: number, cols: number, y
   }
   // back substitution on the leading rank x rank triangle; dependent columns get 0
   const z = new Float64Array(cols);
-  for (let i = rank - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let j = i + 1; j < rank; j++) s -= m[i * cols + j] * z[j];
-    z[i] = s / m[i * cols + i];
-  }
+  backSubstitute(m, cols, b, rank, z);
   const x = new Float64Array(cols);
   for (let j = 0; j < cols; j++) x[perm[j]] = z[j];
   return { x, rank };

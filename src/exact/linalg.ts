@@ -3,6 +3,7 @@
  * solvers: one factorisation of (I - gamma P_pi) serves both the values (A v = r) and the visitation
  * (A^T nu = p0). A typed-array loop is used rather than mathjs' `lusolve` because at 1,000 states it
  * is about 15 times faster (mathjs works on boxed, generic matrices); mathjs does the symbolic work.
+ * The pivot swap and the back substitution serve the least-squares solver too (exact/least-squares.ts).
  */
 
 export class LU {
@@ -29,16 +30,7 @@ export class LU {
         }
       }
       if (best <= 1e-13 * Math.max(scale, 1)) throw new SingularMatrixError(k);
-      if (p !== k) {
-        for (let j = 0; j < n; j++) {
-          const t = m[k * n + j];
-          m[k * n + j] = m[p * n + j];
-          m[p * n + j] = t;
-        }
-        const t = perm[k];
-        perm[k] = perm[p];
-        perm[p] = t;
-      }
+      if (p !== k) swapPivot(m, perm, k, p, n, n, "rows");
       const pivot = m[k * n + k];
       const rowK = k * n;
       for (let i = k + 1; i < n; i++) {
@@ -63,11 +55,7 @@ export class LU {
       for (let j = 0; j < i; j++) s -= lu[i * n + j] * x[j];
       x[i] = s;
     }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = x[i];
-      for (let j = i + 1; j < n; j++) s -= lu[i * n + j] * x[j];
-      x[i] = s / lu[i * n + i];
-    }
+    backSubstitute(lu, n, x, n, x);
     return x;
   }
 
@@ -91,6 +79,36 @@ export class LU {
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) y[perm[i]] = z[i];
     return y;
+  }
+}
+
+/**
+ * Swap line k with line p of the row-major matrix m (rows x cols) and in the permutation: "rows" swaps
+ * rows (LU's partial pivoting), "columns" swaps columns (QR's column pivoting, exact/least-squares.ts).
+ */
+export function swapPivot(m: Float64Array, perm: Int32Array, k: number, p: number, rows: number, cols: number, lines: "rows" | "columns"): void {
+  const count = lines === "rows" ? cols : rows;
+  for (let i = 0; i < count; i++) {
+    const a = lines === "rows" ? k * cols + i : i * cols + k;
+    const b = lines === "rows" ? p * cols + i : i * cols + p;
+    const t = m[a];
+    m[a] = m[b];
+    m[b] = t;
+  }
+  const t = perm[k];
+  perm[k] = perm[p];
+  perm[p] = t;
+}
+
+/**
+ * Solve the leading `size x size` upper triangle of the row-major matrix u (row length `stride`):
+ * out[i] = (rhs[i] - sum_{j > i} u[i][j] out[j]) / u[i][i], from the last row up. `out` may be `rhs`.
+ */
+export function backSubstitute(u: Float64Array, stride: number, rhs: ArrayLike<number>, size: number, out: Float64Array): void {
+  for (let i = size - 1; i >= 0; i--) {
+    let s = rhs[i];
+    for (let j = i + 1; j < size; j++) s -= u[i * stride + j] * out[j];
+    out[i] = s / u[i * stride + i];
   }
 }
 

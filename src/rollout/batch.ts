@@ -1,55 +1,21 @@
 /**
  * The one batch type between collecting experience and updating a policy.
  *
- * A `Segment` is what every psi_t estimator reads: per row (one environment step), the reward and
- * whether the episode ended there, plus the critic's values where the estimator needs them. Rows are
- * `steps x copies`, time-major: row `t * copies + i` is step t of copy i. A list of whole episodes laid
- * end to end is the case `copies = 1`; a vector environment's n-step segment is `copies = numEnvs`, and
- * its episodes may start and end anywhere inside it. Termination is data, per row (as in DeepMind's
- * rlax): `terminated` says s_{t+1} is terminal (its value counts 0); `truncated` says the episode was
- * cut after this row by a time limit (s_{t+1} has a future: bootstrap from V(s_{t+1})). Either one ends
- * the episode, so a recursion such as R_t = r_{t+1} + gamma R_{t+1} stops there.
- *
- * A `Batch` is a segment with the observations and actions that the surrogate loss needs, and says
+ * A `Segment` (src/estimators/segment.ts) is what every psi_t estimator reads: per row (one
+ * environment step), the reward and whether the episode ended there, plus the critic's values where
+ * the estimator needs them. A `Batch` is a segment with the observations and actions that the surrogate loss needs, and says
  * what the surrogate divides by (`divisor`: the number of trajectories for REINFORCE's
  * (1/M) sum_i sum_t, or the number of rows for a mean over steps).
  *
- * `toBatch(episodes)` is the one flattener (nested `Episode` objects to rows); `episodesOf(batch)`
- * gives the episodes of a batch back as `Episode` views for notebooks.
+ * `joinEpisodes` is the one assembler of whole episodes into a batch (the collector's and
+ * `toBatch`'s, which flattens nested `Episode` objects); `episodesOf(batch)` gives the episodes of a
+ * batch back as `Episode` views for notebooks.
  */
 import type { Episode } from "../envs/record";
+import { type Segment, type Span, spans } from "../estimators/segment";
 
-/** What a psi_t estimator reads. Arrays have one entry per row unless said otherwise. */
-export interface Segment {
-  /** r_{t+1}, the reward that followed a_t. */
-  rewards: ArrayLike<number>;
-  /** 1 (or true) where s_{t+1} is a terminal state: nothing follows it, its value is 0. */
-  terminated: ArrayLike<number | boolean>;
-  /** 1 (or true) where a time limit cut the episode after this row: s_{t+1} is not terminal. Default: none. */
-  truncated?: ArrayLike<number | boolean>;
-  /** Copies interleaved in the rows (default 1: whole episodes end to end, or one copy's steps). */
-  copies?: number;
-  /** Discount factor gamma in [0, 1]. */
-  gamma: number;
-  /** lambda of GAE, in [0, 1] (read by `gae`). */
-  lambda?: number;
-  /** n of the n-step estimators, an integer >= 1 (read by `nStepReturns`, `nStepAdvantages`). */
-  n?: number;
-  /** V(s_t) (read by the estimators that use a state-value critic). */
-  values?: ArrayLike<number>;
-  /**
-   * V(s_{t+1}): the value of the state each row leads to; where the episode ended, the value of its
-   * final observation (a terminated row's entry is not read: it counts 0).
-   */
-  nextValues?: ArrayLike<number>;
-  /** Q(s_t, a_t) (read by `qPsi`, and with `values` by `advantagePsi`). */
-  q?: ArrayLike<number>;
-  /** A group id per row (e.g. which job set a DeepRM rollout started from), for per-group baselines. */
-  groups?: ArrayLike<number>;
-}
-
-/** A psi_t estimator: one weight per row of the segment, the psi_t of grad log pi(a_t|s_t) psi_t. */
-export type PsiEstimator = (segment: Segment) => ArrayLike<number>;
+export type { PsiEstimator, Segment, Span } from "../estimators/segment";
+export { endsAt, rowIndex, spans, stepsPerCopy } from "../estimators/segment";
 
 /** Experience as rows: a `Segment` with observations and actions, for the surrogate loss. */
 export interface Batch extends Segment {
@@ -76,69 +42,6 @@ export interface Batch extends Segment {
   /** Undiscounted return and length of each episode that ended in the batch, in the order they ended. */
   readonly episodeReturns: number[];
   readonly episodeLengths: number[];
-}
-
-/** One episode (or the part of it inside a segment): its rows, in order. */
-export interface Span {
-  copy: number;
-  /** First row, row stride (= copies) and number of rows. */
-  start: number;
-  stride: number;
-  length: number;
-  /** The episode ended inside the batch (at its last row). */
-  ended: boolean;
-  /** The span begins at its copy's first row of the segment, so the episode may have started earlier. */
-  continued: boolean;
-}
-
-function flag(a: ArrayLike<number | boolean> | undefined, k: number): boolean {
-  return a !== undefined && !!a[k];
-}
-
-/** True if the episode ended at row k (terminated or truncated). */
-export function endsAt(segment: Segment, k: number): boolean {
-  return flag(segment.terminated, k) || flag(segment.truncated, k);
-}
-
-/** Rows per copy of a segment, checking that the rows divide evenly. */
-export function stepsPerCopy(fn: string, segment: Segment): { steps: number; copies: number } {
-  const copies = segment.copies ?? 1;
-  if (!Number.isSafeInteger(copies) || copies < 1) throw new RangeError(`${fn}: copies must be an integer >= 1; received ${String(copies)}.`);
-  const rows = segment.rewards.length;
-  if (rows % copies !== 0) throw new RangeError(`${fn}: ${rows} rows do not divide into ${copies} copies; rows must be steps x copies.`);
-  return { steps: rows / copies, copies };
-}
-
-/** The episodes of a segment as spans of rows, copy by copy, in order of their first row within each copy. */
-export function spans(segment: Segment): Span[] {
-  const { steps, copies } = stepsPerCopy("spans", segment);
-  const out: Span[] = [];
-  for (let i = 0; i < copies; i++) {
-    let t0 = 0;
-    for (let t = 0; t < steps; t++) {
-      const k = t * copies + i;
-      if (endsAt(segment, k) || t === steps - 1) {
-        out.push({ copy: i, start: t0 * copies + i, stride: copies, length: t - t0 + 1, ended: endsAt(segment, k), continued: t0 === 0 && copies > 1 });
-        t0 = t + 1;
-      }
-    }
-  }
-  return out;
-}
-
-/** Which span (episode) each row belongs to, and each row's step index t within its span. */
-export function rowIndex(segment: Segment): { episode: Int32Array; step: Int32Array; spans: Span[] } {
-  const all = spans(segment);
-  const rows = segment.rewards.length;
-  const episode = new Int32Array(rows);
-  const step = new Int32Array(rows);
-  all.forEach((s, e) => {
-    for (let t = 0; t < s.length; t++) {
-      episode[s.start + t * s.stride] = e;
-      step[s.start + t * s.stride] = t;
-    }
-  });
-  return { episode, step, spans: all };
 }
 
 /**
@@ -193,48 +96,90 @@ function put(out: Float32Array, row: number, w: number, x: unknown): void {
   else out.set(x as ArrayLike<number>, row * w);
 }
 
+/** One whole episode as flat rows, for `joinEpisodes`. */
+export interface EpisodeRows {
+  /** s_0 .. s_{T-1}: T x obsSize numbers. */
+  observations: ArrayLike<number>;
+  /** a_0 .. a_{T-1}: T x actionSize numbers. */
+  actions: ArrayLike<number>;
+  /** r_1 .. r_T. */
+  rewards: ArrayLike<number>;
+  /** The episode ended in a terminal state (else a time limit cut it). */
+  terminated: boolean;
+  /** s_T, the final observation: obsSize numbers. */
+  final: ArrayLike<number>;
+  /** Undiscounted return and length, as the environment counted them. */
+  return: number;
+  length: number;
+}
+
 /**
- * Whole episodes as one batch (copies = 1, episodes end to end; divisor = the number of episodes).
- * Observations that are numbers (state indices) become one column, arrays their entries; an
- * episode that ended with neither flag (cut off by a step cap) counts as truncated.
+ * The one episode assembler: whole episodes laid end to end as a batch (copies = 1), each ending at
+ * its last row (terminated or truncated), with its final observation, return and length. Used by the
+ * collector (`episodes`, `count`, `group`) and by `toBatch`. Episodes without rows are left out.
+ * `observations`, if given, is the buffer to write the rows' observations into (rows x obsSize).
+ */
+export function joinEpisodes(episodes: EpisodeRows[], shape: { obsSize: number; actionSize: number; gamma: number; divisor: number }, observations?: Float32Array): Batch {
+  const { obsSize: od, actionSize: ad } = shape;
+  const kept = episodes.filter((e) => e.rewards.length > 0);
+  const rows = kept.reduce((n, e) => n + e.rewards.length, 0);
+  const b = emptyBatch(rows, 1, od, ad, shape.divisor, observations);
+  b.gamma = shape.gamma;
+  const ends = new Int32Array(kept.length);
+  const finals = new Float32Array(kept.length * od);
+  let row = 0;
+  kept.forEach((e, j) => {
+    b.observations.set(e.observations, row * od);
+    b.actions.set(e.actions, row * ad);
+    b.rewards.set(e.rewards, row);
+    row += e.rewards.length;
+    ends[j] = row - 1;
+    if (e.terminated) b.terminated[row - 1] = 1;
+    else b.truncated[row - 1] = 1;
+    finals.set(e.final, j * od);
+    b.episodeReturns.push(e.return);
+    b.episodeLengths.push(e.length);
+  });
+  return { ...b, ends, finalObservations: finals };
+}
+
+/** Rows of numbers or numeric arrays as one float32 vector of `count` rows of width `w`. */
+function flatRows(xs: readonly unknown[], count: number, w: number): Float32Array {
+  const out = new Float32Array(count * w);
+  for (let t = 0; t < count; t++) put(out, t, w, xs[t]);
+  return out;
+}
+
+/**
+ * Whole episodes as one batch (copies = 1, episodes end to end; divisor = the number of episodes),
+ * through `joinEpisodes`. Observations that are numbers (state indices) become one column, arrays
+ * their entries; an episode that ended with neither flag (cut off by a step cap) counts as truncated.
  */
 export function toBatch<Obs, Act>(episodes: Episode<Obs, Act>[], gamma = 1): Batch {
   if (!Array.isArray(episodes) || episodes.length === 0) throw new RangeError(`toBatch: expected at least one episode; received ${Array.isArray(episodes) ? "none" : String(episodes)}.`);
-  const rows = episodes.reduce((n, e) => n + e.actions.length, 0);
   const first = episodes.find((e) => e.actions.length > 0) ?? episodes[0];
   const obsSize = width(first.observations[0]);
   const actionSize = first.actions.length ? width(first.actions[0]) : 1;
-  const b = emptyBatch(rows, 1, obsSize, actionSize, episodes.length);
-  b.gamma = gamma;
-  let row = 0;
-  const ends: number[] = [];
-  episodes.forEach((e, i) => {
+  const rows = episodes.map((e, i) => {
     const T = e.actions.length;
     if (e.observations.length !== T + 1 || e.rewards.length !== T) {
       throw new RangeError(`toBatch: episode ${i} has ${e.observations.length} observations, ${T} actions and ${e.rewards.length} rewards; expected T + 1, T and T.`);
     }
-    if (T === 0) return;
-    for (let t = 0; t < T; t++, row++) {
-      put(b.observations, row, obsSize, e.observations[t]);
-      put(b.actions, row, actionSize, e.actions[t]);
-      b.rewards[row] = e.rewards[t];
-    }
-    if (e.terminated) b.terminated[row - 1] = 1;
-    else b.truncated[row - 1] = 1;
-    ends.push(row - 1);
-    b.episodeReturns.push(e.rewards.reduce((s, r) => s + r, 0));
-    b.episodeLengths.push(T);
+    return {
+      observations: flatRows(e.observations, T, obsSize),
+      actions: flatRows(e.actions, T, actionSize),
+      rewards: e.rewards,
+      terminated: e.terminated,
+      final: flatRows([e.observations[T]], 1, obsSize),
+      return: e.rewards.reduce((s, r) => s + r, 0),
+      length: T,
+    };
   });
-  const finals = new Float32Array(ends.length * obsSize);
-  let j = 0;
-  episodes.forEach((e) => {
-    if (e.actions.length) put(finals, j++, obsSize, e.observations[e.actions.length]);
-  });
-  return { ...b, ends: Int32Array.from(ends), finalObservations: finals };
+  return joinEpisodes(rows, { obsSize, actionSize, gamma, divisor: episodes.length });
 }
 
 /** A batch of zeros with the given shape (filled in by the collector or `toBatch`). */
-export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number): Batch {
+export function emptyBatch(rows: number, copies: number, obsSize: number, actionSize: number, divisor: number, observations: Float32Array = new Float32Array(rows * obsSize)): Batch {
   return {
     rows,
     copies,
@@ -242,7 +187,7 @@ export function emptyBatch(rows: number, copies: number, obsSize: number, action
     rewards: new Float64Array(rows),
     terminated: new Uint8Array(rows),
     truncated: new Uint8Array(rows),
-    observations: new Float32Array(rows * obsSize),
+    observations,
     obsSize,
     actions: new Float32Array(rows * actionSize),
     actionSize,

@@ -1,6 +1,6 @@
 /**
- * Collecting experience: the one rollout path of the library. A `Collector` steps N copies of an
- * environment together (a `VectorEnv`, or any single `Env` through `vectorize`) with a policy and
+ * Collecting experience: the rollout path of every training algorithm. A `Collector` steps N copies
+ * of an environment together (a `VectorEnv`, or any single `Env` through `vectorize`) with a policy and
  * returns `Batch`es (src/rollout/batch.ts):
  *
  * - `segment(policy, rng, steps)`: `steps` steps from every copy, rows time-major (A2C's n-step
@@ -16,6 +16,12 @@
  *   (e.g. DeepRM's `{ jobSet: k }`: N rollouts of one job set from identical starts, for a baseline
  *   per start); a copy that finishes waits for the others, and no further episode is begun.
  *
+ * Four loops step an environment on their own, each for a reason the collector's float rows do not
+ * serve: `recordEpisode` (envs/record.ts: the environment's own observation objects and rendered
+ * frames), `reinforceEpisodic` (Sutton and Barto's one-episode-at-a-time algorithm on a plain `Env`),
+ * DeepRM's `runJobSet` (deeprm/evaluate.ts: the job set's slowdown from the last step's info) and
+ * `collectDemonstrations` (deeprm/imitation.ts: a scheduler's states stored as bytes).
+ *
  * Policies act through `sampleRows` (the library's policies: one call for all copies, no per-step
  * allocation) or, for any object with `sample(observation, rng)`, one observation at a time.
  */
@@ -23,7 +29,7 @@ import type { Env } from "../envs/env";
 import { Discrete } from "../envs/spaces";
 import type { VectorEnv } from "../envs/vector";
 import type { Rng } from "../rng";
-import { type Batch, emptyBatch } from "./batch";
+import { type Batch, type EpisodeRows, emptyBatch, joinEpisodes } from "./batch";
 
 /** What the collector needs of a vector of environments (`VectorEnv` has it; `vectorize` adapts an `Env`). */
 export type VectorLike = Pick<
@@ -100,15 +106,17 @@ export class Collector {
     return Math.max(0, ...this.rews.map((r) => r.length));
   }
 
+  /** The environment, the policy as a row sampler, and the sizes every rollout loop reads. */
+  private acting(policy: Actor) {
+    const env = this.env;
+    return { env, sampler: rowSampler(policy, env), n: env.numEnvs, od: env.obsDim, ad: env.actionDim };
+  }
+
   /** `steps` steps of every copy, as one time-major segment (copies = N, divisor = its rows). */
   segment(policy: Actor, rng: Rng, steps: number, gamma = 1): Batch {
     if (!Number.isSafeInteger(steps) || steps < 1) throw new RangeError(`Collector.segment: steps must be an integer >= 1; received ${String(steps)}.`);
     this.start();
-    const env = this.env;
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
+    const { env, sampler, n, od, ad } = this.acting(policy);
     const b = emptyBatch(steps * n, n, od, ad, steps * n);
     b.gamma = gamma;
     const ends: number[] = [];
@@ -169,10 +177,7 @@ export class Collector {
     if (env.maxEpisodeSteps === null) {
       throw new RangeError(`Collector.group: ${env.name} has no step limit, so an episode might never end; give it one (e.g. config.maxEpisodeSteps, or vectorize(env, { maxEpisodeSteps })).`);
     }
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
+    const { sampler, n, od, ad } = this.acting(policy);
     env.reset({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.reset === undefined ? {} : { options: options.reset }) });
     this.started = true;
     while (this.groupRows.length < n) this.groupRows.push(new Float32Array(64 * od));
@@ -219,38 +224,23 @@ export class Collector {
     }
     const rows = lengths.reduce((a, b) => a + b, 0);
     if (this.groupBuffer.length < rows * od) this.groupBuffer = new Float32Array(Math.ceil(rows * 1.25) * od);
-    const b = { ...emptyBatch(0, 1, od, ad, n), rows, observations: this.groupBuffer.subarray(0, rows * od) };
-    b.gamma = options.gamma ?? 1;
-    b.rewards = new Float64Array(rows);
-    b.terminated = new Uint8Array(rows);
-    b.truncated = new Uint8Array(rows);
-    const actions = new Float32Array(rows * ad);
-    const ends = new Int32Array(n);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const T = lengths[i];
-      b.observations.set(this.groupRows[i].subarray(0, T * od), at * od);
-      actions.set(acts[i], at * ad);
-      b.rewards.set(rews[i], at);
-      at += T;
-      ends[i] = at - 1;
-      if (truncated[i]) b.truncated[at - 1] = 1;
-      else b.terminated[at - 1] = 1;
-      b.episodeReturns.push(returns[i]);
-      b.episodeLengths.push(T);
-    }
-    const groups = new Int32Array(rows).fill(options.group ?? 0);
-    return { ...b, actions, ends, finalObservations: finals, lastObservations: new Float32Array(od), groups };
+    const episodes: EpisodeRows[] = Array.from(lengths, (T, i) => ({
+      observations: this.groupRows[i].subarray(0, T * od),
+      actions: acts[i],
+      rewards: rews[i],
+      terminated: !truncated[i],
+      final: finals.subarray(i * od, (i + 1) * od),
+      return: returns[i],
+      length: T,
+    }));
+    const b = joinEpisodes(episodes, { obsSize: od, actionSize: ad, gamma: options.gamma ?? 1, divisor: n }, this.groupBuffer.subarray(0, rows * od));
+    return { ...b, groups: new Int32Array(rows).fill(options.group ?? 0) };
   }
 
   private run(policy: Actor, rng: Rng, gamma: number, enough: (episodes: number, steps: number) => boolean, limit = Infinity): Batch {
     this.start();
-    const env = this.env;
-    const sampler = rowSampler(policy, env);
-    const n = env.numEnvs;
-    const od = env.obsDim;
-    const ad = env.actionDim;
-    const done: { obs: number[]; acts: number[]; rews: number[]; terminated: boolean; final: Float64Array; ret: number; len: number }[] = [];
+    const { env, sampler, n, od, ad } = this.acting(policy);
+    const done: EpisodeRows[] = [];
     let t = 0;
     while (!enough(done.length, t)) {
       sampler.sampleRows(env.observations, n, rng, this.actions);
@@ -268,13 +258,13 @@ export class Collector {
         if (!(env.terminated[i] || env.truncated[i])) continue;
         if (done.length < limit) {
           done.push({
-            obs: this.obs[i],
-            acts: this.acts[i],
-            rews: this.rews[i],
+            observations: this.obs[i],
+            actions: this.acts[i],
+            rewards: this.rews[i],
             terminated: env.terminated[i] === 1,
             final: env.finalObservations.slice(i * od, (i + 1) * od),
-            ret: env.episodeReturns[i],
-            len: env.episodeLengths[i],
+            return: env.episodeReturns[i],
+            length: env.episodeLengths[i],
           });
         }
         // an episode beyond `limit` (another copy's, ended in the same step) is dropped
@@ -283,25 +273,7 @@ export class Collector {
         this.rews[i] = [];
       }
     }
-    const rows = done.reduce((s, e) => s + e.rews.length, 0);
-    const b = emptyBatch(rows, 1, od, ad, done.length);
-    b.gamma = gamma;
-    const ends = new Int32Array(done.length);
-    const finals = new Float32Array(done.length * od);
-    let row = 0;
-    done.forEach((e, j) => {
-      b.observations.set(e.obs, row * od);
-      b.actions.set(e.acts, row * ad);
-      b.rewards.set(e.rews, row);
-      row += e.rews.length;
-      ends[j] = row - 1;
-      if (e.terminated) b.terminated[row - 1] = 1;
-      else b.truncated[row - 1] = 1;
-      finals.set(e.final, j * od);
-      b.episodeReturns.push(e.ret);
-      b.episodeLengths.push(e.len);
-    });
-    return { ...b, ends, finalObservations: finals };
+    return joinEpisodes(done, { obsSize: od, actionSize: ad, gamma, divisor: done.length });
   }
 }
 

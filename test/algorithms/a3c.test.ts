@@ -54,7 +54,7 @@ describe("a3c config", () => {
     assert.equal(resolveConfig("a3c", { workers: 3 }).workers, 3);
   });
   test("rejects what cannot cross threads or is a2c's only, and bad values, naming them", () => {
-    assert.throws(() => resolveA3CConfig({ advantage: (() => [1]) as never }), /a3c: config.advantage must be "gae", "nstep" or "td" \(a function cannot be sent to worker threads/);
+    assert.throws(() => resolveA3CConfig({ advantage: (() => [1]) as never }), /a3c: config.advantage must be one of "nstep", "td", "gae" \(a function cannot be sent to worker threads/);
     assert.throws(() => resolveA3CConfig({ qCritic: true } as never), /a3c: unknown config key "qCritic"/);
     assert.throws(() => resolveA3CConfig({ sde: true } as never), /a3c: unknown config key "sde"/);
     // a resolved config (a run folder's config.json) resolves to itself: a2c's fields there are off

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { GroupRunner, type ReinforceConfig, groupTasks, reinforce, resolveReinforceConfig } from "../../src/algorithms/reinforce";
+import { GroupRunner, groupTasks } from "../../src/algorithms/reinforce-grouped";
+import { type ReinforceConfig, reinforce, resolveReinforceConfig } from "../../src/algorithms/reinforce";
 import type { IterationStats } from "../../src/algorithms/index";
 import { makePolicy, setupEnv } from "../../src/algorithms/setup";
 import { timeDependentBaseline } from "../../src/baselines/index";
@@ -31,7 +32,7 @@ const base: ReinforceConfig = {
   gamma: 1,
   hiddenSizes: [8],
   activation: "relu",
-  optimizer: "rmsprop",
+  optimizer: "rmspropDeepRM",
   lr: 0.01,
   iterations: 2,
   seed: 4,
@@ -174,12 +175,13 @@ describe("reinforce with groups", () => {
       [{ ...base, groups: { count: 0 } }, /config\.groups\.count must be an integer >= 1; received 0/],
       [{ ...base, groups: { count: 2, options: [] } }, /config\.groups\.options must be a non-empty list of reset-option objects/],
       [{ ...base, groups: { count: 2, sizes: 3 } }, /config\.groups: unknown config key "sizes" \(did you mean size\?\)/],
-      [{ ...base, optimizer: "sgd" }, /config\.optimizer must be one of "adam", "rmsprop"; received "sgd"/],
+      [{ ...base, optimizer: "sgd" }, /config\.optimizer must be one of "adam", "rmsprop", "rmspropDeepRM"; received "sgd"/],
       [{ ...base, iterations: 0 }, /config\.iterations must be an integer >= 1; received 0/],
       [{ ...base, initialPolicy: [1, 2] }, /config\.initialPolicy must be a saved policy/],
     ];
     for (const [config, message] of cases) await assert.rejects(reinforce(config as never), message);
     await assert.rejects(reinforce({ ...base, workers: 1, psi: rewardToGo }), /config\.psi is a function \(rewardToGo\), which cannot be sent to worker threads/);
+    await assert.rejects(reinforce({ ...base, workers: 1, baseline: timeDependentBaseline }), /config\.baseline is a function \(timeDependentBaseline\), which cannot be sent to worker threads; use workers: 0, or a built-in baseline name/);
   });
 
   test("iterations also bounds batch collection; RMSProp trains CartPole's REINFORCE too", async () => {

@@ -2,7 +2,7 @@
  * Part of `npm run book:check`: every executed notebook of the book (dist/book/executed/, from
  * `npm run book`) as a JupyterLab 4 user sees it, rendered by JupyterLab's own rendermime registry,
  * standard renderers, sanitizer, output area and MathJax typesetter (bundled from the npm packages
- * by scripts/jupyterlab-harness.js) in headless Chromium, in two modes:
+ * by tools/jupyterlab-harness.js) in headless Chromium, in two modes:
  * - live: outputs arrive as kernel messages in a running session (trusted): every figure is drawn
  *   by plotly, every animation plays, all math is typeset;
  * - reopened: the saved notebook opened from disk (untrusted, sanitised, no scripts run): every
@@ -22,7 +22,7 @@ import { findChromium, renderedDomAsync } from "./chromium";
 import { type HarnessResult, type InputCell, type Mode, type VsCodeResult, cellsOf, inBatches, measure, resultOf, writePage, writeVsCodePage } from "./jupyterlab/pages";
 import { type Session, recordSession } from "./jupyterlab/session";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { buildHarness } = require("../../scripts/jupyterlab-harness.js") as { buildHarness: (dir: string) => Promise<{ js: string }> };
+const { buildHarness } = require("../../tools/jupyterlab-harness.js") as { buildHarness: (dir: string) => Promise<{ js: string }> };
 
 const EXECUTED = path.join(ROOT, "dist", "book", "executed");
 const OUT = path.join(ROOT, "dist", "jupyterlab-check");

@@ -129,7 +129,7 @@ describe("the exercise process's sandbox", () => {
 
   test("every counterpart is the library's function, exported by its module as a plain property the process can replace", () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const loader = require("../../scripts/lib-loader.js") as { isStale(): boolean; build(o: { quiet: boolean }): void };
+    const loader = require("../../tools/lib-loader.js") as { isStale(): boolean; build(o: { quiet: boolean }): void };
     if (loader.isStale()) loader.build({ quiet: true });
     const lib = path.join(root, "dist", "lib");
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -20,7 +20,7 @@ import * as ts from "typescript";
 const root = path.join(__dirname, "..", "..");
 const NOTEBOOK = "05-policy-gradient-theorem.ipynb";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const loader = require(path.join(root, "scripts", "lib-loader.js")) as { isStale(): boolean; build(o?: { quiet?: boolean }): void };
+const loader = require(path.join(root, "tools", "lib-loader.js")) as { isStale(): boolean; build(o?: { quiet?: boolean }): void };
 
 interface Bug {
   name: string;

@@ -180,7 +180,7 @@ describe("a2c with gSDE and RMSProp", () => {
   });
 
   test("bad values are rejected, naming the field", async () => {
-    assert.throws(() => resolveA2CConfig({ optimizer: "sgd" as never }), /a2c: config.optimizer must be one of "adam", "rmsprop"; received "sgd"/);
+    assert.throws(() => resolveA2CConfig({ optimizer: "sgd" as never }), /a2c: config.optimizer must be one of "adam", "rmsprop", "rmspropDeepRM"; received "sgd"/);
     assert.throws(() => resolveA2CConfig({ sde: "yes" as never }), /a2c: config.sde must be true or false; received "yes"/);
     await assert.rejects(a2c({ env: "CartPole-v1", sde: true, totalSteps: 64 }), /a2c: config.sde \(gSDE exploration\) is for Gaussian policies, but CartPole-v1 has discrete actions/);
     await assert.rejects(a2c({ env: "Pendulum-v1", sde: true, stateDependentStd: true, totalSteps: 64 }), /a2c: config.sde and config.stateDependentStd are two ways .* set one of them/);

@@ -8,6 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { configDocs, formatConfigHelp } from "../../scripts/config-docs";
+import { ESTIMATORS, NAMED_FIELDS } from "../../src/algorithms/builtins";
+import { resolveConfig } from "../../src/algorithms/registry";
 
 test("fields, types and doc comments are read from the config types, across files and extends", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-docs-"));
@@ -54,4 +56,18 @@ test("fields, types and doc comments are read from the config types, across file
   assert.match(line("seed"), /Seed of everything \(default 0\)\. \[--seeds\]$/);
   assert.throws(() => configDocs(path.join(dir, "foo.ts")), /declares no interface AlgorithmConfigs/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a field that takes built-in names lists every name of the library's table (src/algorithms/builtins.ts)", () => {
+  const docs = configDocs();
+  for (const [algorithm, fields] of Object.entries(NAMED_FIELDS)) {
+    const doc = docs.find((d) => d.algorithm === algorithm);
+    assert.ok(doc, algorithm);
+    const help = formatConfigHelp(doc, resolveConfig(algorithm, {}), 10_000);
+    for (const [field, names] of Object.entries(fields)) {
+      const line = help.split("\n").find((l) => l.startsWith(`  ${field} `));
+      assert.ok(line?.includes(`[built-in names: ${names.map((n) => JSON.stringify(n)).join(", ")}]`), `${algorithm}.${field}: ${line}`);
+    }
+  }
+  assert.deepEqual(NAMED_FIELDS.a2c.advantage, Object.keys(ESTIMATORS.a2c));
 });

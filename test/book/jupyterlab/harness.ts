@@ -1,5 +1,5 @@
 /**
- * Runs in the browser (bundled by scripts/jupyterlab-harness.js): renders one notebook's outputs the
+ * Runs in the browser (bundled by tools/jupyterlab-harness.js): renders one notebook's outputs the
  * way JupyterLab 4 does, with JupyterLab's own packages: the rendermime registry with its standard
  * renderers and sanitizer, the output area (and its handling of kernel messages, display ids
  * included), the MathJax 3 typesetter of @jupyterlab/mathjax-extension, and marked configured as

@@ -101,7 +101,7 @@ describe("trainDeepRM: the paper's scheme through reinforce", () => {
     assert.equal(c.psi, "rewardToGo");
     assert.deepEqual(c.hiddenSizes, [20]);
     assert.equal(c.activation, "relu");
-    assert.equal(c.optimizer, "rmsprop");
+    assert.equal(c.optimizer, "rmspropDeepRM");
     assert.equal(c.lr, 0.001);
     assert.throws(() => deepRMReinforceConfig({ iterations: 0 }), /iterations must be an integer >= 1; received 0/);
     assert.throws(() => deepRMReinforceConfig({ iterations: 1, loads: [1, -2] }), /loads must be a non-empty list of numbers > 0/);
@@ -117,7 +117,7 @@ describe("trainDeepRM: the paper's scheme through reinforce", () => {
     assert.equal(run.imitation?.length, 2, "epoch 0 and epoch 1");
     for (const r of run.curve) assert.ok(r.meanSlowdown >= 1 && r.meanSlowdown < 100, `slowdown ${r.meanSlowdown}`);
     assert.equal(run.policy.obsSize, 4480);
-    assert.equal(run.config.optimizer, "rmsprop");
+    assert.equal(run.config.optimizer, "rmspropDeepRM");
     run.policy.dispose();
     assert.equal(tf.memory().numTensors, before);
     // rolloutSlowdowns: -return / jobs, job sets without jobs skipped

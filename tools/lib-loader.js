@@ -85,7 +85,7 @@ function fresh() {
 
 // ---- errors ---------------------------------------------------------------------------------------
 
-const INTERNAL_FRAME = /\((node:|internal\/)|^\s*at (node:|internal\/)|[\\/]node_modules[\\/]tslab[\\/]|[\\/]scripts[\\/]lib-loader\.js|^\s*at (new )?Promise \(<anonymous>\)$/;
+const INTERNAL_FRAME = /\((node:|internal\/)|^\s*at (node:|internal\/)|[\\/]node_modules[\\/]tslab[\\/]|[\\/]tools[\\/]lib-loader\.js|^\s*at (new )?Promise \(<anonymous>\)$/;
 const CELL_FRAME = /evalmachine\.<anonymous>|^\s*at <anonymous>$/;
 
 /** True if the error's stack passes through the library (its sources or its build). */

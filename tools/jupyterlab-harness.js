@@ -6,7 +6,7 @@
  * The JupyterLab check (test/book/jupyterlab.check.ts) runs it before every check, so the bundle
  * always matches the installed packages; it is not committed. About 2 s.
  *
- *   node scripts/jupyterlab-harness.js [OUTDIR]
+ *   node tools/jupyterlab-harness.js [OUTDIR]
  */
 const path = require("path");
 

@@ -1,5 +1,5 @@
 /**
- * The notebooks' loader (scripts/lib-loader.js) on a copy of the project: it compiles src/ when dist/lib
+ * The notebooks' loader (tools/lib-loader.js) on a copy of the project: it compiles src/ when dist/lib
  * is missing, and an edit in src/ reaches the same `pg` object at its next use, without a new import.
  */
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ test("an edit in src/ is compiled and visible through the same pg object", () =>
   const script = `
     const fs = require("fs");
     const path = require("path");
-    const loader = require(${JSON.stringify(path.join(root, "scripts", "lib-loader.js"))});
+    const loader = require(${JSON.stringify(path.join(root, "tools", "lib-loader.js"))});
     const pg = loader.load();
     const before = typeof pg.__probe;
     const index = path.join(process.env.PGLAB_ROOT, "src", "index.ts");
@@ -44,7 +44,7 @@ test("a compile error in src/ is reported with the compiler's message", () => {
   for (const f of ["package.json", "tsconfig.json", "tsconfig.lib.json"]) fs.copyFileSync(path.join(root, f), path.join(copy, f));
   fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"), "junction");
   fs.appendFileSync(path.join(copy, "src", "index.ts"), "\nexport const broken: number = \"text\";\n");
-  const r = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(root, "scripts", "lib-loader.js"))}).load()`], {
+  const r = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(root, "tools", "lib-loader.js"))}).load()`], {
     env: { ...process.env, PGLAB_ROOT: copy },
     encoding: "utf8",
   });
@@ -56,7 +56,7 @@ test("a compile error in src/ is reported with the compiler's message", () => {
 
 test("formatError: the message first, source paths relative to the project, the kernel's frames left out", () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { formatError } = require(path.join(root, "scripts", "lib-loader.js")) as { formatError: (e: Error) => string };
+  const { formatError } = require(path.join(root, "tools", "lib-loader.js")) as { formatError: (e: Error) => string };
   const e = new RangeError("a2c: config.lr must be a positive number; received -1.");
   e.stack = [
     `${root}/dist/lib/algorithms/config.js:22`,
@@ -88,7 +88,7 @@ test("in a notebook, a library error shows its message first and stack lines in 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-nb-error-"));
   fs.mkdirSync(path.join(dir, "notebooks"));
   fs.copyFileSync(path.join(root, "notebooks", "pglab.ts"), path.join(dir, "notebooks", "pglab.ts"));
-  for (const link of ["dist", "scripts", "node_modules"]) fs.symlinkSync(path.join(root, link), path.join(dir, link), "junction");
+  for (const link of ["dist", "tools", "node_modules"]) fs.symlinkSync(path.join(root, link), path.join(dir, link), "junction");
   const cell = (source: string) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null });
   const nb = {
     cells: [cell('import { pg } from "./pglab";'), cell("const gamma = 0.99;\nawait pg.a2c({ lr: -1, gamma: gamma });")],
