@@ -66,96 +66,154 @@ const LOG_2PI: f64 = 1.8378770664093453;
 
 /**
  * y[r][0..c4) = bias + sum_{k<K} x[r][k] m[k][0..c4) for r < rows (bias 0: none). x has row stride sx,
- * y and m row stride c4. Sixteen outputs at a time in four registers, then four at a time.
+ * y and m row stride c4. Two rows and sixteen outputs at a time: eight independent sums in registers
+ * (four would wait on the adder's latency), each load of m serving both rows.
  */
 function rowsTimes(x: usize, sx: i32, K: i32, m: usize, c4: i32, bias: usize, y: usize, rows: i32): void {
-  const mStride = <usize>c4 << 2;
-  for (let r = 0; r < rows; r++) {
-    const xr = fl(x, r * sx);
-    const yr = fl(y, r * c4);
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = fl(x, r * sx);
+    const x1 = fl(x0, sx);
+    const y0 = fl(y, r * c4);
+    const y1 = fl(y0, c4);
     let j = 0;
-    for (; j + 16 <= c4; j += 16) {
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      if (bias) {
-        a0 = v128.load(fl(bias, j));
-        a1 = v128.load(fl(bias, j), 16);
-        a2 = v128.load(fl(bias, j), 32);
-        a3 = v128.load(fl(bias, j), 48);
-      }
-      let mp = fl(m, j);
-      for (let k = 0; k < K; k++) {
-        const xv = f32x4.splat(load<f32>(fl(xr, k)));
-        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(mp)));
-        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(mp, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(mp, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(mp, 48)));
-        mp += mStride;
-      }
-      v128.store(fl(yr, j), a0);
-      v128.store(fl(yr, j), a1, 16);
-      v128.store(fl(yr, j), a2, 32);
-      v128.store(fl(yr, j), a3, 48);
-    }
+    for (; j + 16 <= c4; j += 16) rowPairBlock(x0, x1, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j), fl(y1, j));
     for (; j < c4; j += 4) {
-      let a = bias ? v128.load(fl(bias, j)) : f32x4.splat(0);
-      let mp = fl(m, j);
-      for (let k = 0; k < K; k++) {
-        a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(fl(xr, k))), v128.load(mp)));
-        mp += mStride;
-      }
-      v128.store(fl(yr, j), a);
+      rowBlock4(x0, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j));
+      rowBlock4(x1, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y1, j));
     }
+  }
+  if (r < rows) {
+    const x0 = fl(x, r * sx);
+    const y0 = fl(y, r * c4);
+    for (let j = 0; j < c4; j += 4) rowBlock4(x0, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j));
   }
 }
 
+/** Sixteen outputs of two rows: y_i[0..16) = bias + sum_k x_i[k] m[k][0..16), m's rows c4 apart. */
+@inline function rowPairBlock(x0: usize, x1: usize, K: i32, m: usize, c4: i32, bias: usize, y0: usize, y1: usize): void {
+  const zero = f32x4.splat(0);
+  let a0 = bias ? v128.load(bias) : zero;
+  let a1 = bias ? v128.load(bias, 16) : zero;
+  let a2 = bias ? v128.load(bias, 32) : zero;
+  let a3 = bias ? v128.load(bias, 48) : zero;
+  let b0 = a0;
+  let b1 = a1;
+  let b2 = a2;
+  let b3 = a3;
+  const stride = <usize>c4 << 2;
+  let mp = m;
+  for (let k = 0; k < K; k++) {
+    const u = f32x4.splat(load<f32>(fl(x0, k)));
+    const v = f32x4.splat(load<f32>(fl(x1, k)));
+    const m0 = v128.load(mp);
+    const m1 = v128.load(mp, 16);
+    const m2 = v128.load(mp, 32);
+    const m3 = v128.load(mp, 48);
+    a0 = f32x4.add(a0, f32x4.mul(u, m0));
+    a1 = f32x4.add(a1, f32x4.mul(u, m1));
+    a2 = f32x4.add(a2, f32x4.mul(u, m2));
+    a3 = f32x4.add(a3, f32x4.mul(u, m3));
+    b0 = f32x4.add(b0, f32x4.mul(v, m0));
+    b1 = f32x4.add(b1, f32x4.mul(v, m1));
+    b2 = f32x4.add(b2, f32x4.mul(v, m2));
+    b3 = f32x4.add(b3, f32x4.mul(v, m3));
+    mp += stride;
+  }
+  v128.store(y0, a0);
+  v128.store(y0, a1, 16);
+  v128.store(y0, a2, 32);
+  v128.store(y0, a3, 48);
+  v128.store(y1, b0);
+  v128.store(y1, b1, 16);
+  v128.store(y1, b2, 32);
+  v128.store(y1, b3, 48);
+}
+
+/** Four outputs of one row: y[0..4) = bias + sum_k x[k] m[k][0..4). */
+@inline function rowBlock4(x: usize, K: i32, m: usize, c4: i32, bias: usize, y: usize): void {
+  let a = bias ? v128.load(bias) : f32x4.splat(0);
+  const stride = <usize>c4 << 2;
+  let mp = m;
+  for (let k = 0; k < K; k++) {
+    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(fl(x, k))), v128.load(mp)));
+    mp += stride;
+  }
+  v128.store(y, a);
+}
+
 /**
- * g[k][0..c4) += sum_{r<rows} x[r][k] d[r][0..c4) for k < K (the weight gradient x^T d): sixteen
- * outputs in four registers summed over the block's rows, then added to g.
+ * g[k][0..c4) += sum_{r<rows} x[r][k] d[r][0..c4) for k < K (the weight gradient x^T d): two inputs k
+ * and sixteen outputs at a time, eight sums over the block's rows in registers (each load of d serving
+ * both inputs), then added to g.
  */
 function weightGrad(x: usize, sx: i32, K: i32, d: usize, c4: i32, g: usize, rows: i32): void {
-  const dStride = <usize>c4 << 2;
-  const xStride = <usize>sx << 2;
-  for (let k = 0; k < K; k++) {
-    const gk = fl(g, k * c4);
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
     let j = 0;
-    for (; j + 16 <= c4; j += 16) {
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      let xp = fl(x, k);
-      let dp = fl(d, j);
-      for (let r = 0; r < rows; r++) {
-        const xv = f32x4.splat(load<f32>(xp));
-        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(dp)));
-        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(dp, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(dp, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(dp, 48)));
-        xp += xStride;
-        dp += dStride;
-      }
-      const gp = fl(gk, j);
-      v128.store(gp, f32x4.add(v128.load(gp), a0));
-      v128.store(gp, f32x4.add(v128.load(gp, 16), a1), 16);
-      v128.store(gp, f32x4.add(v128.load(gp, 32), a2), 32);
-      v128.store(gp, f32x4.add(v128.load(gp, 48), a3), 48);
-    }
+    for (; j + 16 <= c4; j += 16) inputPairBlock(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), fl(g, (k + 1) * c4 + j), rows);
     for (; j < c4; j += 4) {
-      let a = f32x4.splat(0);
-      let xp = fl(x, k);
-      let dp = fl(d, j);
-      for (let r = 0; r < rows; r++) {
-        a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(xp)), v128.load(dp)));
-        xp += xStride;
-        dp += dStride;
-      }
-      const gp = fl(gk, j);
-      v128.store(gp, f32x4.add(v128.load(gp), a));
+      inputBlock4(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), rows);
+      inputBlock4(fl(x, k + 1), sx, fl(d, j), c4, fl(g, (k + 1) * c4 + j), rows);
     }
   }
+  if (k < K) for (let j = 0; j < c4; j += 4) inputBlock4(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), rows);
+}
+
+/** g0[0..16) += sum_r x[r][0] d[r][0..16) and g1[0..16) += sum_r x[r][1] d[r][0..16). */
+@inline function inputPairBlock(x: usize, sx: i32, d: usize, c4: i32, g0: usize, g1: usize, rows: i32): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  let b0 = zero;
+  let b1 = zero;
+  let b2 = zero;
+  let b3 = zero;
+  const xStride = <usize>sx << 2;
+  const dStride = <usize>c4 << 2;
+  let xp = x;
+  let dp = d;
+  for (let r = 0; r < rows; r++) {
+    const u = f32x4.splat(load<f32>(xp));
+    const v = f32x4.splat(load<f32>(xp, 4));
+    const d0 = v128.load(dp);
+    const d1 = v128.load(dp, 16);
+    const d2 = v128.load(dp, 32);
+    const d3 = v128.load(dp, 48);
+    a0 = f32x4.add(a0, f32x4.mul(u, d0));
+    a1 = f32x4.add(a1, f32x4.mul(u, d1));
+    a2 = f32x4.add(a2, f32x4.mul(u, d2));
+    a3 = f32x4.add(a3, f32x4.mul(u, d3));
+    b0 = f32x4.add(b0, f32x4.mul(v, d0));
+    b1 = f32x4.add(b1, f32x4.mul(v, d1));
+    b2 = f32x4.add(b2, f32x4.mul(v, d2));
+    b3 = f32x4.add(b3, f32x4.mul(v, d3));
+    xp += xStride;
+    dp += dStride;
+  }
+  v128.store(g0, f32x4.add(v128.load(g0), a0));
+  v128.store(g0, f32x4.add(v128.load(g0, 16), a1), 16);
+  v128.store(g0, f32x4.add(v128.load(g0, 32), a2), 32);
+  v128.store(g0, f32x4.add(v128.load(g0, 48), a3), 48);
+  v128.store(g1, f32x4.add(v128.load(g1), b0));
+  v128.store(g1, f32x4.add(v128.load(g1, 16), b1), 16);
+  v128.store(g1, f32x4.add(v128.load(g1, 32), b2), 32);
+  v128.store(g1, f32x4.add(v128.load(g1, 48), b3), 48);
+}
+
+/** g[0..4) += sum_r x[r][0] d[r][0..4). */
+@inline function inputBlock4(x: usize, sx: i32, d: usize, c4: i32, g: usize, rows: i32): void {
+  let a = f32x4.splat(0);
+  let xp = x;
+  let dp = d;
+  for (let r = 0; r < rows; r++) {
+    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(xp)), v128.load(dp)));
+    xp += <usize>sx << 2;
+    dp += <usize>c4 << 2;
+  }
+  v128.store(g, f32x4.add(v128.load(g), a));
 }
 
 /** g[0..c4) += sum_r d[r][0..c4) (the bias gradient). */
