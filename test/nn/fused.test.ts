@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
+import { flatGradient } from "../../src/algorithms/hogwild";
 import { MlpActionValue, MlpValue } from "../../src/critics/mlp";
 import { type FusedGradient as Kernel, FusedGradient, type FusedHead, type FusedRows } from "../../src/nn/kernels/fused";
 import { Gaussian, MlpCategorical } from "../../src/policies/networks";
@@ -57,19 +58,10 @@ function assertClose(got: Float32Array, want: Float32Array, shapes: number[][], 
   return worst;
 }
 
-/** The gradient of `loss` over `vars` through TF.js autodiff, flat, and the loss; leaves no tensor behind. */
+/** The gradient of `loss` over `vars` through TF.js autodiff (the library's `flatGradient`), checked to leave no tensor behind. */
 function tfGradient(vars: tf.Variable[], loss: () => tf.Scalar): { grad: Float32Array; loss: number } {
   const before = tf.memory().numTensors;
-  const { value, grads } = tf.variableGrads(loss, vars);
-  const grad = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
-  let off = 0;
-  for (const v of vars) {
-    grad.set(grads[v.name].dataSync(), off);
-    off += v.size;
-  }
-  const out = { grad, loss: value.dataSync()[0] };
-  value.dispose();
-  tf.dispose(Object.values(grads));
+  const out = flatGradient(vars, loss);
   assert.equal(tf.memory().numTensors, before, "the TF.js reference leaked tensors");
   return out;
 }
@@ -91,6 +83,22 @@ function randomRows(rng: Rng, rows: number, obsSize: number, action: (rng: Rng) 
   const actions = Float32Array.from(Array.from({ length: rows }, () => action(rng)).flat());
   const psi = Float32Array.from({ length: rows }, () => rng.normal() * 2);
   return { observations, actions, psi };
+}
+
+/**
+ * For each case [rows, divisor, beta]: random rows (actions from `action`), the kernel's gradient and
+ * loss against TF.js autodiff of the library's actor loss.
+ */
+function checkPolicyCases(policy: TfPolicy, kernel: Kernel, obsSize: number, actionSize: number, rng: Rng, action: (rng: Rng) => number[], cases: readonly (readonly [number, number, number])[]): void {
+  for (const [rows, divisor, beta] of cases) {
+    const r = randomRows(rng, rows, obsSize, action);
+    const data = { rows, observations: r.observations, actions: r.actions, divisor, obsSize, actionSize };
+    const want = tfGradient(policy.variables(), actorLossOf(policy, data, r.psi, beta));
+    const got = new Float32Array(kernel.numParams);
+    const loss = kernel.policyGradient(data, r.psi, { entropyCoef: beta }, got);
+    assertClose(got, want.grad, kernel.shapes, `rows ${rows} beta ${beta}`);
+    assert.ok(Math.abs(loss - want.loss) <= 1e-5 * (1 + Math.abs(want.loss)), `loss ${loss} vs ${want.loss}`);
+  }
 }
 
 function kernelFor(head: FusedHead, sizes: number[], activation: string, extra: { actionSize?: number; sparseInput?: boolean } = {}): Kernel {
@@ -119,16 +127,7 @@ describe("the fused gradient kernel", () => {
         const policy = new MlpCategorical({ obsSize: sizes[0], nActions: nA, hiddenSizes: sizes.slice(1, -1), activation, outputGain: 1, seed: 5 });
         const kernel = kernelFor("categorical", policy.net.sizes, activation);
         kernel.setParams(policy.getParams());
-        const rng = new Rng(11);
-        for (const [rows, divisor, beta] of [[300, 7, 0], [129, 129, 0.05]] as const) {
-          const r = randomRows(rng, rows, sizes[0], (g) => [g.integer(0, nA)]);
-          const data = { rows, observations: r.observations, actions: r.actions, divisor, obsSize: sizes[0], actionSize: 1 };
-          const want = tfGradient(policy.variables(), actorLossOf(policy, data, r.psi, beta));
-          const got = new Float32Array(kernel.numParams);
-          const loss = kernel.policyGradient(data, r.psi, { entropyCoef: beta }, got);
-          assertClose(got, want.grad, kernel.shapes, `rows ${rows} beta ${beta}`);
-          assert.ok(Math.abs(loss - want.loss) <= 1e-5 * (1 + Math.abs(want.loss)), `loss ${loss} vs ${want.loss}`);
-        }
+        checkPolicyCases(policy, kernel, sizes[0], 1, new Rng(11), (g) => [g.integer(0, nA)], [[300, 7, 0], [129, 129, 0.05]]);
         policy.dispose();
       });
     }
@@ -148,15 +147,7 @@ describe("the fused gradient kernel", () => {
           policy.setParams(Float64Array.from(policy.getParams(), (v, i) => (i >= policy.net.numParams ? -0.5 + 0.3 * rng.normal() : v)));
           const kernel = kernelFor(head, policy.net.sizes, activation, { actionSize: d });
           kernel.setParams(policy.getParams());
-          for (const [rows, divisor, beta] of [[200, 13, 0], [77, 77, 0.02]] as const) {
-            const r = randomRows(rng, rows, trunk[0], (g) => Array.from({ length: d }, () => g.normal()));
-            const data = { rows, observations: r.observations, actions: r.actions, divisor, obsSize: trunk[0], actionSize: d };
-            const want = tfGradient(policy.variables(), actorLossOf(policy, data, r.psi, beta));
-            const got = new Float32Array(kernel.numParams);
-            const loss = kernel.policyGradient(data, r.psi, { entropyCoef: beta }, got);
-            assertClose(got, want.grad, kernel.shapes, `rows ${rows} beta ${beta}`);
-            assert.ok(Math.abs(loss - want.loss) <= 1e-5 * (1 + Math.abs(want.loss)), `loss ${loss} vs ${want.loss}`);
-          }
+          checkPolicyCases(policy, kernel, trunk[0], d, rng, (g) => Array.from({ length: d }, () => g.normal()), [[200, 13, 0], [77, 77, 0.02]]);
           policy.dispose();
         });
       }

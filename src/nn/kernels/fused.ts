@@ -62,7 +62,7 @@
  * holding an instance, and the rows passed in a SharedArrayBuffer (not copied per call). Not done yet.
  */
 import { FUSED_WASM_BASE64 } from "./fused-wasm";
-import { defaultKernel } from "./forward";
+import { defaultKernel, moduleFromBase64 } from "./forward";
 
 export type FusedHead = "categorical" | "gaussian" | "gaussian-state-std" | "gaussian-sde" | "value" | "q";
 export const FUSED_HEADS: readonly FusedHead[] = ["categorical", "gaussian", "gaussian-state-std", "gaussian-sde", "value", "q"];
@@ -108,14 +108,7 @@ const padTo = (n: number, k: number) => Math.ceil(n / k) * k;
 let compiled: WebAssembly.Module | null | undefined;
 
 function fusedModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(FUSED_WASM_BASE64), (c) => c.charCodeAt(0));
-      compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = moduleFromBase64(FUSED_WASM_BASE64);
   return compiled;
 }
 

@@ -63,157 +63,119 @@ const LOG_2PI: f64 = 1.8378770664093453;
 }
 
 // ---- dense products (every row loop of the pass is one of these two)
+//
+// Both are made of one step: along a stream of t = 0 .. count - 1, two scalars u_t, v_t times a row of
+// sixteen (or four) floats M_t, summed into two sets of registers. Eight independent sums keep the
+// adder busy (four would wait on its latency), and each load of M_t serves both sums.
 
 /**
- * y[r][0..c4) = bias + sum_{k<K} x[r][k] m[k][0..c4) for r < rows (bias 0: none). x has row stride sx,
- * y and m row stride c4. Two rows and sixteen outputs at a time: eight independent sums in registers
- * (four would wait on the adder's latency), each load of m serving both rows.
+ * a += sum_t u_t M_t[0..16) and b += sum_t v_t M_t[0..16): u_t at u + t uStride bytes, v_t at
+ * v + t uStride, M_t at m + t mStride. Starts from init[0..16) (0: from zero); `add` adds the sums into
+ * out0 and out1, else stores them there.
+ */
+@inline function pairBlock16(u: usize, v: usize, uStride: usize, m: usize, mStride: usize, count: i32, init: usize, out0: usize, out1: usize, add: bool): void {
+  const zero = f32x4.splat(0);
+  let a0 = init ? v128.load(init) : zero;
+  let a1 = init ? v128.load(init, 16) : zero;
+  let a2 = init ? v128.load(init, 32) : zero;
+  let a3 = init ? v128.load(init, 48) : zero;
+  let b0 = a0;
+  let b1 = a1;
+  let b2 = a2;
+  let b3 = a3;
+  let up = u;
+  let vp = v;
+  let mp = m;
+  for (let t = 0; t < count; t++) {
+    const us = f32x4.splat(load<f32>(up));
+    const vs = f32x4.splat(load<f32>(vp));
+    const m0 = v128.load(mp);
+    const m1 = v128.load(mp, 16);
+    const m2 = v128.load(mp, 32);
+    const m3 = v128.load(mp, 48);
+    a0 = f32x4.add(a0, f32x4.mul(us, m0));
+    a1 = f32x4.add(a1, f32x4.mul(us, m1));
+    a2 = f32x4.add(a2, f32x4.mul(us, m2));
+    a3 = f32x4.add(a3, f32x4.mul(us, m3));
+    b0 = f32x4.add(b0, f32x4.mul(vs, m0));
+    b1 = f32x4.add(b1, f32x4.mul(vs, m1));
+    b2 = f32x4.add(b2, f32x4.mul(vs, m2));
+    b3 = f32x4.add(b3, f32x4.mul(vs, m3));
+    up += uStride;
+    vp += uStride;
+    mp += mStride;
+  }
+  if (add) {
+    a0 = f32x4.add(a0, v128.load(out0));
+    a1 = f32x4.add(a1, v128.load(out0, 16));
+    a2 = f32x4.add(a2, v128.load(out0, 32));
+    a3 = f32x4.add(a3, v128.load(out0, 48));
+    b0 = f32x4.add(b0, v128.load(out1));
+    b1 = f32x4.add(b1, v128.load(out1, 16));
+    b2 = f32x4.add(b2, v128.load(out1, 32));
+    b3 = f32x4.add(b3, v128.load(out1, 48));
+  }
+  v128.store(out0, a0);
+  v128.store(out0, a1, 16);
+  v128.store(out0, a2, 32);
+  v128.store(out0, a3, 48);
+  v128.store(out1, b0);
+  v128.store(out1, b1, 16);
+  v128.store(out1, b2, 32);
+  v128.store(out1, b3, 48);
+}
+
+/** The same for one scalar stream and four floats: out (+)= init + sum_t u_t M_t[0..4). */
+@inline function block4(u: usize, uStride: usize, m: usize, mStride: usize, count: i32, init: usize, out: usize, add: bool): void {
+  let a = init ? v128.load(init) : f32x4.splat(0);
+  let up = u;
+  let mp = m;
+  for (let t = 0; t < count; t++) {
+    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(up)), v128.load(mp)));
+    up += uStride;
+    mp += mStride;
+  }
+  v128.store(out, add ? f32x4.add(a, v128.load(out)) : a);
+}
+
+/**
+ * y[r][0..c4) = bias + sum_{k<K} x[r][k] m[k][0..c4) for r < rows (bias 0: none): the stream runs over
+ * k, two rows at a time. x has row stride sx, y and m row stride c4 (floats).
  */
 function rowsTimes(x: usize, sx: i32, K: i32, m: usize, c4: i32, bias: usize, y: usize, rows: i32): void {
+  const mStride = <usize>c4 << 2;
   let r = 0;
   for (; r + 2 <= rows; r += 2) {
     const x0 = fl(x, r * sx);
     const x1 = fl(x0, sx);
     const y0 = fl(y, r * c4);
-    const y1 = fl(y0, c4);
     let j = 0;
-    for (; j + 16 <= c4; j += 16) rowPairBlock(x0, x1, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j), fl(y1, j));
+    for (; j + 16 <= c4; j += 16) pairBlock16(x0, x1, 4, fl(m, j), mStride, K, bias ? fl(bias, j) : 0, fl(y0, j), fl(y0, c4 + j), false);
     for (; j < c4; j += 4) {
-      rowBlock4(x0, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j));
-      rowBlock4(x1, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y1, j));
+      block4(x0, 4, fl(m, j), mStride, K, bias ? fl(bias, j) : 0, fl(y0, j), false);
+      block4(x1, 4, fl(m, j), mStride, K, bias ? fl(bias, j) : 0, fl(y0, c4 + j), false);
     }
   }
-  if (r < rows) {
-    const x0 = fl(x, r * sx);
-    const y0 = fl(y, r * c4);
-    for (let j = 0; j < c4; j += 4) rowBlock4(x0, K, fl(m, j), c4, bias ? fl(bias, j) : 0, fl(y0, j));
-  }
-}
-
-/** Sixteen outputs of two rows: y_i[0..16) = bias + sum_k x_i[k] m[k][0..16), m's rows c4 apart. */
-@inline function rowPairBlock(x0: usize, x1: usize, K: i32, m: usize, c4: i32, bias: usize, y0: usize, y1: usize): void {
-  const zero = f32x4.splat(0);
-  let a0 = bias ? v128.load(bias) : zero;
-  let a1 = bias ? v128.load(bias, 16) : zero;
-  let a2 = bias ? v128.load(bias, 32) : zero;
-  let a3 = bias ? v128.load(bias, 48) : zero;
-  let b0 = a0;
-  let b1 = a1;
-  let b2 = a2;
-  let b3 = a3;
-  const stride = <usize>c4 << 2;
-  let mp = m;
-  for (let k = 0; k < K; k++) {
-    const u = f32x4.splat(load<f32>(fl(x0, k)));
-    const v = f32x4.splat(load<f32>(fl(x1, k)));
-    const m0 = v128.load(mp);
-    const m1 = v128.load(mp, 16);
-    const m2 = v128.load(mp, 32);
-    const m3 = v128.load(mp, 48);
-    a0 = f32x4.add(a0, f32x4.mul(u, m0));
-    a1 = f32x4.add(a1, f32x4.mul(u, m1));
-    a2 = f32x4.add(a2, f32x4.mul(u, m2));
-    a3 = f32x4.add(a3, f32x4.mul(u, m3));
-    b0 = f32x4.add(b0, f32x4.mul(v, m0));
-    b1 = f32x4.add(b1, f32x4.mul(v, m1));
-    b2 = f32x4.add(b2, f32x4.mul(v, m2));
-    b3 = f32x4.add(b3, f32x4.mul(v, m3));
-    mp += stride;
-  }
-  v128.store(y0, a0);
-  v128.store(y0, a1, 16);
-  v128.store(y0, a2, 32);
-  v128.store(y0, a3, 48);
-  v128.store(y1, b0);
-  v128.store(y1, b1, 16);
-  v128.store(y1, b2, 32);
-  v128.store(y1, b3, 48);
-}
-
-/** Four outputs of one row: y[0..4) = bias + sum_k x[k] m[k][0..4). */
-@inline function rowBlock4(x: usize, K: i32, m: usize, c4: i32, bias: usize, y: usize): void {
-  let a = bias ? v128.load(bias) : f32x4.splat(0);
-  const stride = <usize>c4 << 2;
-  let mp = m;
-  for (let k = 0; k < K; k++) {
-    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(fl(x, k))), v128.load(mp)));
-    mp += stride;
-  }
-  v128.store(y, a);
+  if (r < rows) for (let j = 0; j < c4; j += 4) block4(fl(x, r * sx), 4, fl(m, j), mStride, K, bias ? fl(bias, j) : 0, fl(y, r * c4 + j), false);
 }
 
 /**
- * g[k][0..c4) += sum_{r<rows} x[r][k] d[r][0..c4) for k < K (the weight gradient x^T d): two inputs k
- * and sixteen outputs at a time, eight sums over the block's rows in registers (each load of d serving
- * both inputs), then added to g.
+ * g[k][0..c4) += sum_{r<rows} x[r][k] d[r][0..c4) for k < K (the weight gradient x^T d): the stream
+ * runs over the block's rows, two inputs k at a time.
  */
 function weightGrad(x: usize, sx: i32, K: i32, d: usize, c4: i32, g: usize, rows: i32): void {
+  const xStride = <usize>sx << 2;
+  const dStride = <usize>c4 << 2;
   let k = 0;
   for (; k + 2 <= K; k += 2) {
     let j = 0;
-    for (; j + 16 <= c4; j += 16) inputPairBlock(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), fl(g, (k + 1) * c4 + j), rows);
+    for (; j + 16 <= c4; j += 16) pairBlock16(fl(x, k), fl(x, k + 1), xStride, fl(d, j), dStride, rows, 0, fl(g, k * c4 + j), fl(g, (k + 1) * c4 + j), true);
     for (; j < c4; j += 4) {
-      inputBlock4(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), rows);
-      inputBlock4(fl(x, k + 1), sx, fl(d, j), c4, fl(g, (k + 1) * c4 + j), rows);
+      block4(fl(x, k), xStride, fl(d, j), dStride, rows, 0, fl(g, k * c4 + j), true);
+      block4(fl(x, k + 1), xStride, fl(d, j), dStride, rows, 0, fl(g, (k + 1) * c4 + j), true);
     }
   }
-  if (k < K) for (let j = 0; j < c4; j += 4) inputBlock4(fl(x, k), sx, fl(d, j), c4, fl(g, k * c4 + j), rows);
-}
-
-/** g0[0..16) += sum_r x[r][0] d[r][0..16) and g1[0..16) += sum_r x[r][1] d[r][0..16). */
-@inline function inputPairBlock(x: usize, sx: i32, d: usize, c4: i32, g0: usize, g1: usize, rows: i32): void {
-  const zero = f32x4.splat(0);
-  let a0 = zero;
-  let a1 = zero;
-  let a2 = zero;
-  let a3 = zero;
-  let b0 = zero;
-  let b1 = zero;
-  let b2 = zero;
-  let b3 = zero;
-  const xStride = <usize>sx << 2;
-  const dStride = <usize>c4 << 2;
-  let xp = x;
-  let dp = d;
-  for (let r = 0; r < rows; r++) {
-    const u = f32x4.splat(load<f32>(xp));
-    const v = f32x4.splat(load<f32>(xp, 4));
-    const d0 = v128.load(dp);
-    const d1 = v128.load(dp, 16);
-    const d2 = v128.load(dp, 32);
-    const d3 = v128.load(dp, 48);
-    a0 = f32x4.add(a0, f32x4.mul(u, d0));
-    a1 = f32x4.add(a1, f32x4.mul(u, d1));
-    a2 = f32x4.add(a2, f32x4.mul(u, d2));
-    a3 = f32x4.add(a3, f32x4.mul(u, d3));
-    b0 = f32x4.add(b0, f32x4.mul(v, d0));
-    b1 = f32x4.add(b1, f32x4.mul(v, d1));
-    b2 = f32x4.add(b2, f32x4.mul(v, d2));
-    b3 = f32x4.add(b3, f32x4.mul(v, d3));
-    xp += xStride;
-    dp += dStride;
-  }
-  v128.store(g0, f32x4.add(v128.load(g0), a0));
-  v128.store(g0, f32x4.add(v128.load(g0, 16), a1), 16);
-  v128.store(g0, f32x4.add(v128.load(g0, 32), a2), 32);
-  v128.store(g0, f32x4.add(v128.load(g0, 48), a3), 48);
-  v128.store(g1, f32x4.add(v128.load(g1), b0));
-  v128.store(g1, f32x4.add(v128.load(g1, 16), b1), 16);
-  v128.store(g1, f32x4.add(v128.load(g1, 32), b2), 32);
-  v128.store(g1, f32x4.add(v128.load(g1, 48), b3), 48);
-}
-
-/** g[0..4) += sum_r x[r][0] d[r][0..4). */
-@inline function inputBlock4(x: usize, sx: i32, d: usize, c4: i32, g: usize, rows: i32): void {
-  let a = f32x4.splat(0);
-  let xp = x;
-  let dp = d;
-  for (let r = 0; r < rows; r++) {
-    a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(xp)), v128.load(dp)));
-    xp += <usize>sx << 2;
-    dp += <usize>c4 << 2;
-  }
-  v128.store(g, f32x4.add(v128.load(g), a));
+  if (k < K) for (let j = 0; j < c4; j += 4) block4(fl(x, k), xStride, fl(d, j), dStride, rows, 0, fl(g, k * c4 + j), true);
 }
 
 /** g[0..c4) += sum_r d[r][0..c4) (the bias gradient). */
