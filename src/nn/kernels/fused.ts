@@ -7,11 +7,12 @@
  *
  * Written in AssemblyScript (assembly/fused-grad.ts), not in hand-written WebAssembly text as the
  * acting kernel mlp.wat is: a forward pass, a backward pass, four heads and a sparse first layer are
- * ten times the size of mlp.wat, and AssemblyScript keeps them readable (typed functions, loops,
- * named constants) while still writing the v128 instructions explicitly (f32x4.mul, v128.load), so
- * the hot loops compile to what one would write by hand. Its compiler (`assemblyscript`, pinned) is a
- * devDependency only: `npm run build:wasm` commits the module as base64 (fused-wasm.ts), and a test
- * rebuilds it and compares the bytes.
+ * several times the size of mlp.wat, and AssemblyScript keeps them readable (typed functions, loops,
+ * named constants, f64 Math.exp and Math.log from its standard library) while the v128 instructions
+ * are still written explicitly (f32x4.mul, v128.load), so the hot loops compile to what one would
+ * write by hand. Its compiler (`assemblyscript`, pinned to one version) is a devDependency only:
+ * `npm run build:wasm` commits the module as base64 (fused-wasm.ts), and a test rebuilds it and
+ * compares the bytes.
  *
  * ## Networks and losses (`FusedSpec.head`)
  * With o = the network's output for row t, psi_t the weight of row t, D the batch's divisor, N its
@@ -37,24 +38,47 @@
  * transposed copy of W for the backward pass; `setParams` lays that out (O(parameters), a few
  * microseconds for 4-64-64-2 against the O(rows x parameters) pass).
  *
- * ## Wiring it into the update step
+ * ## Functions
+ * - `FusedGradient.create(spec: FusedSpec): FusedGradient | null`: null for elu networks, engines
+ *   without WebAssembly SIMD and `PG_MLP_KERNEL=typescript` (then TF.js computes the gradient).
+ *   Specs of the library's networks: MlpCategorical p: `{ sizes: p.net.sizes, activation:
+ *   p.config.activation, head: "categorical", sparseInput: p.net.sparseInput }`; Gaussian g: the same
+ *   with `head: g.config.sde ? "gaussian-sde" : g.config.stateDependentStd ? "gaussian-state-std" :
+ *   "gaussian"` and `actionSize: g.actionSize`; MlpValue / MlpActionValue c: `{ sizes: c.net.sizes,
+ *   activation: c.net.config.activation, head: "value" | "q" }`.
+ * - `kernel.shapes: number[][]`, `kernel.numParams: number`: the flat layout.
+ * - `kernel.setParams(params: ArrayLike<number>): void` (flat, e.g. `policy.getParams()`), or
+ *   `kernel.setVariables(values: readonly ArrayLike<number>[]): void` (one array per variable, e.g.
+ *   `policy.variables().map((v) => v.dataSync())`, no flat copy): before each gradient, after any change.
+ * - `kernel.policyGradient(data: FusedRows, psi: ArrayLike<number>, options: { entropyCoef?: number },
+ *   out: Float32Array): number`: the policy heads; `data` is a `Batch` (rows, observations, actions,
+ *   divisor); psi one per row; writes dL/dtheta into out (numParams) and returns L.
+ * - `kernel.criticGradient(data: FusedRows, targets: ArrayLike<number>, out: Float32Array): number`:
+ *   "value" and "q" (actions needed for "q").
+ * - In flat-optimizers.ts: `new FlatAdam(size, lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7)`,
+ *   `new FlatRmsProp(size, lr, decay, epsilon)`, both `.step(params: Float32Array, grad)` in place and
+ *   a writable `.lr`; `clipByGlobalNorm(grad: Float32Array, maxNorm): number` (the norm before) and
+ *   `globalNorm(grad)`.
+ *
+ * ## Wiring it into the update step (what `guardedStep` does through TF.js)
  * ```ts
- * const kernel = FusedGradient.create({ sizes: net.sizes, activation: net.config.activation, head: "categorical", sparseInput: net.sparseInput });
- * if (kernel) {                                     // null: elu, or no WebAssembly SIMD: use TF.js
- *   kernel.setParams(policy.getParams());           // or setVariables(policy.variables().map((v) => v.dataSync()))
- *   const grad = new Float32Array(kernel.numParams);
- *   const loss = kernel.policyGradient(batch, psi, { entropyCoef }, grad);   // batch: rows, observations, actions, divisor
- *   // then clip (`clipByGlobalNorm`, optimizers-flat.ts) and apply: a flat optimiser (`FlatAdam`, `FlatRmsProp`)
- *   // on the flat parameters, written back with policy.setParams; or tf tensors of grad's slices
- *   // (kernel.shapes) handed to the TF.js optimiser.
- * }
+ * const kernel = FusedGradient.create(spec);                      // once per run; null: TF.js path
+ * kernel.setVariables(policy.variables().map((v) => v.dataSync()));
+ * const grad = new Float32Array(kernel.numParams);
+ * const loss = kernel.policyGradient(batch, psi, { entropyCoef }, grad);
+ * const norm = clipByGlobalNorm(grad, maxGradNorm);              // the norm before clipping: stop the run
+ *                                                                 // here if loss or norm is not finite
+ * optimizer.step(params, grad);                                   // params: a Float32Array kept with the policy
+ * policy.setParams(params);                                       // writes the variables, refreshes the acting snapshot
  * ```
- * The update step must pass: the network's sizes, hidden activation and head (and `actionSize` for
- * the Gaussians), whether its first layer is sparse (`Mlp.sparseInput`), the current parameters, and
- * per call the rows (observations [rows x inputSize] float32, actions: indices or [rows x d]), psi
- * (or the critic's targets), the divisor D and beta. Rows are processed in blocks of `blockRows`
- * (default 64) whose sums are added into the float32 gradient, so a batch of any size takes a fixed
- * amount of memory. Same inputs, same bits: the order of every sum is fixed.
+ * or, to keep TF.js's optimiser (and its state) while only the gradient changes path, hand TF.js
+ * tensors of grad's slices (`kernel.shapes`, in `policy.variables()` order) to `applyClipped`. The flat
+ * optimisers keep their own moments: choose one path per run. What the step must pass: the spec
+ * (sizes, hidden activation, head, actionSize for the Gaussians, `Mlp.sparseInput`), the current
+ * parameters, and per call the rows (observations [rows x inputSize] float32, actions: indices or
+ * [rows x d]), psi (or the critic's targets), the divisor D and beta. Rows go through in blocks of
+ * `blockRows` (default 64) whose sums are added into the float32 gradient, so a batch of any size
+ * takes a fixed amount of memory. Same inputs, same bits: the order of every sum is fixed.
  *
  * Both cores: the gradient is a sum over rows, so a batch split in two halves, each run by its own
  * kernel instance in a worker (the parameters copied to both, each half's gradient returned as a
