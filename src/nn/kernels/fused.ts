@@ -122,7 +122,7 @@ const HEAD_CODES: Record<FusedHead, number> = { categorical: 0, gaussian: 1, "ga
 const ACT_CODES: Record<string, number> = { tanh: 0, relu: 1 };
 
 // the plan's fields and the layer table (byte offsets; assembly/fused-grad.ts names them)
-const P = { layers: 0, act: 4, sparse: 8, head: 12, x: 16, xStride: 20, weight: 24, action: 28, adim: 32, logStd: 36, dLogStd: 40, scratch: 44, nnz: 48, psiScale: 56, entScale: 64, table: 80 };
+const P = { layers: 0, act: 4, sparse: 8, head: 12, x: 16, xStride: 20, weight: 24, action: 28, adim: 32, logStd: 36, dLogStd: 40, scratch: 44, nnz: 48, exp: 52, psiScale: 56, entScale: 64, table: 80 };
 const LAYER = 40;
 const L = { n: 0, m: 4, m4: 8, w: 12, wt: 16, b: 20, dw: 24, db: 28, h: 32, d: 36 };
 
@@ -241,12 +241,12 @@ export class FusedGradient {
     this.dLogStdAt = take(this.logStdSize);
     const scratch = take(Math.max(this.logStdSize, spec.sparseInput ? 2 * B * sizes[0] : 0));
     const nnz = take(B + 1);
+    const exp = take(2 * sizes[nLayers]); // float64
     const pages = Math.ceil((at * 4) / PAGE);
     const mem = this.ex.memory;
     if (pages > mem.buffer.byteLength / PAGE) mem.grow(pages - mem.buffer.byteLength / PAGE);
     this.floats = new Float32Array(mem.buffer);
     const ints = new Int32Array(mem.buffer);
-    const f64 = new Float64Array(mem.buffer);
     const p = this.plan / 4;
     ints[p + P.layers / 4] = nLayers;
     ints[p + P.act / 4] = ACT_CODES[spec.activation];
@@ -261,7 +261,7 @@ export class FusedGradient {
     ints[p + P.dLogStd / 4] = this.dLogStdAt * 4;
     ints[p + P.scratch / 4] = scratch * 4;
     ints[p + P.nnz / 4] = nnz * 4;
-    f64[(this.plan + P.psiScale) / 8] = 0;
+    ints[p + P.exp / 4] = exp * 4;
     this.layers.forEach((lb, l) => {
       const e = p + (P.table + l * LAYER) / 4;
       ints.set([lb.n, lb.m, lb.m4, lb.w * 4, lb.wt * 4, lb.b * 4, lb.dw * 4, lb.db * 4, h[l] * 4, dz[l] * 4], e);

@@ -22,6 +22,7 @@ const P_LOGSTD: i32 = 36; // Gaussian: the log-std vector [d], or gSDE's L [h][d
 const P_DLOGSTD: i32 = 40; // its gradient (accumulated)
 const P_SCRATCH: i32 = 44; // gSDE: exp(2 L) [h][d]; sparse: the gathered inputs (i32 index, f32 value)
 const P_NNZ: i32 = 48; // sparse: row starts into the gathered inputs [rows + 1]
+const P_EXP: i32 = 52; // categorical: exp(o_k - max o) of one row, f64 [actions]
 const P_PSI_SCALE: i32 = 56; // f64: 1 / divisor (policies) or 1 / N (critics)
 const P_ENT_SCALE: i32 = 64; // f64: entropyCoef / N
 const P_TABLE: i32 = 80; // first layer entry
@@ -317,6 +318,7 @@ function categoricalHead(plan: usize, out: usize, c4: i32, d: usize, rows: i32):
   const entScale = f64At(plan, P_ENT_SCALE);
   const weight = ptrAt(plan, P_WEIGHT);
   const action = ptrAt(plan, P_ACTION);
+  const e = ptrAt(plan, P_EXP);
   let loss: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const o = fl(out, r * c4);
@@ -324,22 +326,22 @@ function categoricalHead(plan: usize, out: usize, c4: i32, d: usize, rows: i32):
     let max: f64 = -Infinity;
     for (let k = 0; k < nA; k++) max = Math.max(max, <f64>load<f32>(fl(o, k)));
     let sum: f64 = 0;
-    for (let k = 0; k < nA; k++) sum += Math.exp(<f64>load<f32>(fl(o, k)) - max);
+    for (let k = 0; k < nA; k++) {
+      const ek = Math.exp(<f64>load<f32>(fl(o, k)) - max);
+      store<f64>(e + (<usize>k << 3), ek);
+      sum += ek;
+    }
     const logZ = max + Math.log(sum);
     let entropy: f64 = 0;
-    for (let k = 0; k < nA; k++) {
-      const logp = <f64>load<f32>(fl(o, k)) - logZ;
-      entropy -= Math.exp(logp) * logp;
-    }
+    if (entScale != 0) for (let k = 0; k < nA; k++) entropy -= (load<f64>(e + (<usize>k << 3)) / sum) * (<f64>load<f32>(fl(o, k)) - logZ);
     const a = <i32>load<f32>(fl(action, r));
     const w = <f64>load<f32>(fl(weight, r)) * psiScale;
     loss -= w * (<f64>load<f32>(fl(o, a)) - logZ) + entScale * entropy;
     for (let k = 0; k < c4; k++) {
       let gk: f64 = 0;
       if (k < nA) {
-        const logp = <f64>load<f32>(fl(o, k)) - logZ;
-        const p = Math.exp(logp);
-        gk = w * (p - (k == a ? 1 : 0)) + entScale * p * (logp + entropy);
+        const p = load<f64>(e + (<usize>k << 3)) / sum;
+        gk = w * (p - (k == a ? 1 : 0)) + entScale * p * (<f64>load<f32>(fl(o, k)) - logZ + entropy);
       }
       store<f32>(fl(g, k), <f32>gk);
     }
