@@ -218,6 +218,21 @@ describe("the fused gradient kernel", () => {
     policy.dispose();
   });
 
+  test("a Gaussian gSDE policy on wide sparse inputs (1100-16-2, sparse first layer): the gradient equals TF.js's", () => {
+    const policy = new Gaussian({ obsSize: 1100, actionSize: 2, hiddenSizes: [16], activation: "tanh", outputGain: 1, sde: true, seed: 10 });
+    assert.equal(policy.net.sparseInput, true);
+    const kernel = kernelFor("gaussian-sde", policy.net.sizes, "tanh", { actionSize: 2, sparseInput: true });
+    kernel.setParams(policy.getParams());
+    const rng = new Rng(18);
+    const r = randomRows(rng, 150, 1100, (g) => [g.normal(), g.normal()], 0.05);
+    const data = { rows: 150, observations: r.observations, actions: r.actions, divisor: 150, obsSize: 1100, actionSize: 2 };
+    const want = tfGradient(policy.variables(), actorLossOf(policy, data, r.psi, 0.01));
+    const got = new Float32Array(kernel.numParams);
+    kernel.policyGradient(data, r.psi, { entropyCoef: 0.01 }, got);
+    assertClose(got, want.grad, kernel.shapes, "sparse gSDE");
+    policy.dispose();
+  });
+
   test("the comparison can fail: leaving out the entropy bonus (beta 0.05) is caught", () => {
     const policy = new MlpCategorical({ obsSize: 4, nActions: 2, hiddenSizes: [16], outputGain: 1, seed: 5 });
     const kernel = kernelFor("categorical", policy.net.sizes, "tanh");

@@ -122,7 +122,7 @@ const HEAD_CODES: Record<FusedHead, number> = { categorical: 0, gaussian: 1, "ga
 const ACT_CODES: Record<string, number> = { tanh: 0, relu: 1 };
 
 // the plan's fields and the layer table (byte offsets; assembly/fused-grad.ts names them)
-const P = { layers: 0, act: 4, sparse: 8, head: 12, x: 16, xStride: 20, weight: 24, action: 28, adim: 32, logStd: 36, dLogStd: 40, scratch: 44, nnz: 48, exp: 52, psiScale: 56, entScale: 64, table: 80 };
+const P = { layers: 0, act: 4, sparse: 8, head: 12, x: 16, xStride: 20, weight: 24, action: 28, adim: 32, logStd: 36, dLogStd: 40, pairs: 44, nnz: 48, exp: 52, psiScale: 56, entScale: 64, sdeExp: 72, table: 80 };
 const LAYER = 40;
 const L = { n: 0, m: 4, m4: 8, w: 12, wt: 16, b: 20, dw: 24, db: 28, h: 32, d: 36 };
 
@@ -239,7 +239,8 @@ export class FusedGradient {
     }
     this.logStdAt = take(this.logStdSize);
     this.dLogStdAt = take(this.logStdSize);
-    const scratch = take(Math.max(this.logStdSize, spec.sparseInput ? 2 * B * sizes[0] : 0));
+    const pairs = take(spec.sparseInput ? 2 * B * sizes[0] : 0);
+    const sdeExp = take(spec.head === "gaussian-sde" ? this.logStdSize : 0);
     const nnz = take(B + 1);
     const exp = take(2 * sizes[nLayers]); // float64
     const pages = Math.ceil((at * 4) / PAGE);
@@ -259,7 +260,8 @@ export class FusedGradient {
     ints[p + P.adim / 4] = spec.head.startsWith("gaussian") ? d : sizes[nLayers];
     ints[p + P.logStd / 4] = this.logStdAt * 4;
     ints[p + P.dLogStd / 4] = this.dLogStdAt * 4;
-    ints[p + P.scratch / 4] = scratch * 4;
+    ints[p + P.pairs / 4] = pairs * 4;
+    ints[p + P.sdeExp / 4] = sdeExp * 4;
     ints[p + P.nnz / 4] = nnz * 4;
     ints[p + P.exp / 4] = exp * 4;
     this.layers.forEach((lb, l) => {

@@ -20,11 +20,12 @@ const P_ACTION: i32 = 28; // per row: the action (an index, or actionSize number
 const P_ADIM: i32 = 32; // numbers per action (Gaussian), or the number of actions (categorical, Q)
 const P_LOGSTD: i32 = 36; // Gaussian: the log-std vector [d], or gSDE's L [h][d]
 const P_DLOGSTD: i32 = 40; // its gradient (accumulated)
-const P_SCRATCH: i32 = 44; // gSDE: exp(2 L) [h][d]; sparse: the gathered inputs (i32 index, f32 value)
+const P_PAIRS: i32 = 44; // sparse: the gathered inputs (i32 index, f32 value) [rows x inputs at most]
 const P_NNZ: i32 = 48; // sparse: row starts into the gathered inputs [rows + 1]
 const P_EXP: i32 = 52; // categorical: exp(o_k - max o) of one row, f64 [actions]
 const P_PSI_SCALE: i32 = 56; // f64: 1 / divisor (policies) or 1 / N (critics)
 const P_ENT_SCALE: i32 = 64; // f64: entropyCoef / N
+const P_SDE_EXP: i32 = 72; // gSDE: exp(2 L) [h][d]
 const P_TABLE: i32 = 80; // first layer entry
 
 // ---- layer entry fields (byte offsets from the entry)
@@ -364,7 +365,7 @@ function gaussianHead(plan: usize, head: i32, out: usize, c4: i32, d: usize, row
   const action = ptrAt(plan, P_ACTION);
   const logStd = ptrAt(plan, P_LOGSTD);
   const dLogStd = ptrAt(plan, P_DLOGSTD);
-  const expTwoL = ptrAt(plan, P_SCRATCH);
+  const expTwoL = ptrAt(plan, P_SDE_EXP);
   let loss: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const o = fl(out, r * c4);
@@ -428,7 +429,7 @@ function squaredErrorHead(plan: usize, head: i32, out: usize, c4: i32, d: usize,
  */
 export function prepareSde(plan: usize, count: i32): void {
   const L = ptrAt(plan, P_LOGSTD);
-  const e = ptrAt(plan, P_SCRATCH);
+  const e = ptrAt(plan, P_SDE_EXP);
   for (let i = 0; i < count; i++) store<f32>(fl(e, i), <f32>Math.exp(2 * <f64>load<f32>(fl(L, i))));
 }
 
@@ -443,7 +444,7 @@ export function accumulate(plan: usize, rows: i32): f64 {
   const sparse = i32At(plan, P_SPARSE) != 0;
   const x = ptrAt(plan, P_X);
   const xStride = i32At(plan, P_XSTRIDE);
-  const pairs = ptrAt(plan, P_SCRATCH);
+  const pairs = ptrAt(plan, P_PAIRS);
   const starts = ptrAt(plan, P_NNZ);
   // forward
   let input = x;
