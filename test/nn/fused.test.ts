@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { flatGradient } from "../../src/algorithms/hogwild";
+import { actorLoss } from "../../src/algorithms/update";
 import { MlpActionValue, MlpValue } from "../../src/critics/mlp";
 import { type FusedGradient as Kernel, FusedGradient, type FusedHead, type FusedRows } from "../../src/nn/kernels/fused";
 import { Gaussian, MlpCategorical } from "../../src/policies/networks";
 import type { TfPolicy } from "../../src/policies/policy";
+import { surrogateGradient } from "../../src/estimators/gradient";
 import { Rng } from "../../src/rng";
+import { emptyBatch } from "../../src/rollout/batch";
 import { initTf, tf } from "../../src/tf";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -231,6 +234,31 @@ describe("the fused gradient kernel", () => {
     kernel.policyGradient(data, r.psi, { entropyCoef: 0.01 }, got);
     assertClose(got, want.grad, kernel.shapes, "sparse gSDE");
     policy.dispose();
+  });
+
+  test("the library's own TF.js losses: actorLoss (update.ts) and surrogateGradient (its negation without the bonus)", () => {
+    const rng = new Rng(19);
+    const categorical = new MlpCategorical({ obsSize: 4, nActions: 3, hiddenSizes: [32, 32], outputGain: 1, seed: 4 });
+    const gaussian = new Gaussian({ obsSize: 3, actionSize: 2, hiddenSizes: [16], activation: "relu", outputGain: 1, stateDependentStd: true, seed: 4 });
+    for (const [policy, head, actionSize] of [
+      [categorical, "categorical", 1],
+      [gaussian, "gaussian-state-std", 2],
+    ] as const) {
+      const sizes = policy.net.sizes;
+      const batch = emptyBatch(250, 5, sizes[0], actionSize, 17);
+      const r = randomRows(rng, 250, sizes[0], (g) => (head === "categorical" ? [g.integer(0, 3)] : [g.normal(), g.normal()]));
+      batch.observations.set(r.observations);
+      batch.actions.set(r.actions);
+      const kernel = kernelFor(head, sizes, policy.net.config.activation, { actionSize });
+      kernel.setParams(policy.getParams());
+      const got = new Float32Array(kernel.numParams);
+      kernel.policyGradient(batch, r.psi, { entropyCoef: 0.03 }, got);
+      assertClose(got, tfGradient(policy.variables(), () => actorLoss(policy, batch, r.psi, 0.03)).grad, kernel.shapes, `${head}, actorLoss`);
+      kernel.policyGradient(batch, r.psi, {}, got);
+      const ascent = surrogateGradient(policy, batch, r.psi);
+      assertClose(got, Float32Array.from(ascent, (g) => -g), kernel.shapes, `${head}, surrogateGradient`);
+      policy.dispose();
+    }
   });
 
   test("the comparison can fail: leaving out the entropy bonus (beta 0.05) is caught", () => {
