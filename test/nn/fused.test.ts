@@ -295,8 +295,13 @@ describe("the fused gradient kernel", () => {
     policy.dispose();
   });
 
-  test("elu networks are not covered (null: TF.js computes them); bad specs and inputs are errors that name the value", () => {
+  test("elu networks are not covered (null: TF.js computes them), PG_MLP_KERNEL does not turn the kernel off; bad specs and inputs are errors that name the value", () => {
     assert.equal(FusedGradient.create({ sizes: [4, 8, 2], activation: "elu", head: "categorical" }), null);
+    const saved = process.env.PG_MLP_KERNEL;
+    process.env.PG_MLP_KERNEL = "typescript"; // chooses the acting pass only
+    assert.ok(FusedGradient.create({ sizes: [4, 8, 2], activation: "tanh", head: "categorical" }));
+    if (saved === undefined) delete process.env.PG_MLP_KERNEL;
+    else process.env.PG_MLP_KERNEL = saved;
     assert.throws(() => FusedGradient.create({ sizes: [4, 8, 2], activation: "tanh", head: "gaussian" }), /head gaussian needs actionSize, an integer >= 1; received undefined/);
     assert.throws(() => FusedGradient.create({ sizes: [4, 8, 2], activation: "tanh", head: "gaussian-state-std", actionSize: 2 }), /needs 4 outputs; sizes end in 2/);
     assert.throws(() => FusedGradient.create({ sizes: [4, 2], activation: "tanh", head: "gaussian-sde", actionSize: 2 }), /sizes \[4,2\] have none/);

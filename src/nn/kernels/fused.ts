@@ -39,8 +39,10 @@
  * microseconds for 4-64-64-2 against milliseconds for the O(rows x parameters) pass).
  *
  * ## Functions
- * - `FusedGradient.create(spec: FusedSpec): FusedGradient | null`: null for elu networks, engines
- *   without WebAssembly SIMD and `PG_MLP_KERNEL=typescript` (then TF.js computes the gradient).
+ * - `FusedGradient.create(spec: FusedSpec): FusedGradient | null`: null for elu networks and on
+ *   engines without WebAssembly SIMD (then TF.js computes the gradient). It does not read `PG_MLP_KERNEL`
+ *   (which chooses the acting pass); choosing the gradient's path (the issue's `PG_GRAD_KERNEL=tfjs`)
+ *   is the update step's.
  *   Specs of the library's networks: MlpCategorical p: `{ sizes: p.net.sizes, activation:
  *   p.config.activation, head: "categorical", sparseInput: p.net.sparseInput }`; Gaussian g: the same
  *   with `head: g.config.sde ? "gaussian-sde" : g.config.stateDependentStd ? "gaussian-state-std" :
@@ -86,7 +88,7 @@
  * holding an instance, and the rows passed in a SharedArrayBuffer (not copied per call). Not done yet.
  */
 import { FUSED_WASM_BASE64 } from "./fused-wasm";
-import { defaultKernel, moduleFromBase64 } from "./forward";
+import { moduleFromBase64 } from "./forward";
 
 export type FusedHead = "categorical" | "gaussian" | "gaussian-state-std" | "gaussian-sde" | "value" | "q";
 export const FUSED_HEADS: readonly FusedHead[] = ["categorical", "gaussian", "gaussian-state-std", "gaussian-sde", "value", "q"];
@@ -192,10 +194,10 @@ export class FusedGradient {
   private readonly dLogStdAt: number;
   private readonly logStdSize: number;
 
-  /** A kernel for `spec`, or null where it cannot run (activation not tanh or relu, no WebAssembly SIMD, PG_MLP_KERNEL=typescript). */
+  /** A kernel for `spec`, or null where it cannot run (activation not tanh or relu, no WebAssembly SIMD). */
   static create(spec: FusedSpec): FusedGradient | null {
     checkSpec(spec);
-    if (!(spec.activation in ACT_CODES) || defaultKernel() !== "wasm-simd") return null;
+    if (!(spec.activation in ACT_CODES)) return null;
     const mod = fusedModule();
     return mod ? new FusedGradient(mod, spec) : null;
   }
