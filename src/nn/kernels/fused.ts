@@ -82,10 +82,16 @@
  * `blockRows` (default 64) whose sums are added into the float32 gradient, so a batch of any size
  * takes a fixed amount of memory. Same inputs, same bits: the order of every sum is fixed.
  *
- * Both cores: the gradient is a sum over rows, so a batch split in two halves, each run by its own
- * kernel instance in a worker (the parameters copied to both, each half's gradient returned as a
- * Float32Array and added), would take about half the time; what it needs is a persistent worker
- * holding an instance, and the rows passed in a SharedArrayBuffer (not copied per call). Not done yet.
+ * Both cores (not done yet): the gradient is a sum over rows, so a batch split at a fixed row (half
+ * the blocks) between this thread and one worker, each with its own kernel instance and the same
+ * parameters, gives two partial gradients whose sum is the gradient; adding them in a fixed order
+ * keeps "same inputs, same bits". What it takes: a persistent worker holding an instance (starting one
+ * per call costs more than the pass), the rows and psi written once into a SharedArrayBuffer both
+ * threads read (not copied per call), the parameters sent at each change (setVariables in the
+ * worker), and a wake-up and a wait (Atomics.notify / Atomics.wait, about 10-50 us) per call. The
+ * dense pass is compute-bound (about 54 million multiply-adds for 4-64-64-2 and 4,096 rows, with
+ * separate f32x4 multiplies and adds: WebAssembly SIMD has no deterministic fused multiply-add), so
+ * two cores should come close to halving it.
  */
 import { FUSED_WASM_BASE64 } from "./fused-wasm";
 import { moduleFromBase64 } from "./forward";
