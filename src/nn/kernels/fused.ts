@@ -274,7 +274,8 @@ export class FusedGradient {
     ints[p + P.exp / 4] = exp * 4;
     this.layers.forEach((lb, l) => {
       const e = p + (P.table + l * LAYER) / 4;
-      ints.set([lb.n, lb.m, lb.m4, lb.w * 4, lb.wt * 4, lb.b * 4, lb.dw * 4, lb.db * 4, h[l] * 4, dz[l] * 4], e);
+      const entry: Record<keyof typeof L, number> = { n: lb.n, m: lb.m, m4: lb.m4, w: lb.w * 4, wt: lb.wt * 4, b: lb.b * 4, dw: lb.dw * 4, db: lb.db * 4, h: h[l] * 4, d: dz[l] * 4 };
+      for (const k of Object.keys(L) as (keyof typeof L)[]) ints[e + L[k] / 4] = entry[k];
     });
   }
 
