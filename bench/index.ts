@@ -7,10 +7,10 @@ import { deeprmBench, deeprmTrainBench } from "./deeprm";
 import { envs } from "./envs";
 import { exactBench } from "./exact";
 import { foundation } from "./foundation";
-import { policiesBench } from "./policies";
+import { deeprmGradientBench, policiesBench } from "./policies";
 import { type Bench, type Figures, medianOf } from "./harness";
 
-const BENCHES: Bench[] = [envs, exactBench, policiesBench, trainingBench, pendulumBench, foundation, deeprmBench, deeprmTrainBench];
+const BENCHES: Bench[] = [envs, exactBench, policiesBench, trainingBench, pendulumBench, foundation, deeprmBench, deeprmTrainBench, deeprmGradientBench];
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes("--json");

@@ -15,16 +15,19 @@ const ACT_CODES: Record<string, number> = { tanh: 0, relu: 1 };
 
 let compiled: WebAssembly.Module | null | undefined;
 
+/** A module from its committed base64 bytes, or null when this engine cannot run it (e.g. no SIMD). */
+export function moduleFromBase64(base64: string): WebAssembly.Module | null {
+  try {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The compiled module, or null when this engine cannot run it. */
 function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(MLP_WASM_BASE64), (c) => c.charCodeAt(0));
-      compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = moduleFromBase64(MLP_WASM_BASE64);
   return compiled;
 }
 
