@@ -1,6 +1,7 @@
 /**
  * Training figures (2 cores, no tfjs-node; medians over 5 seeds):
- * - REINFORCE's training throughput on CartPole-v1 with a 64-64 MLP (sampling, psi, gradient, update);
+ * - REINFORCE's training throughput on CartPole-v1 with a 64-64 MLP (sampling, psi, gradient, update),
+ *   on the default gradient path and on PG_GRAD_KERNEL=fused (the fused WebAssembly kernel);
  * - env steps and seconds until REINFORCE (value baseline) and A2C reach a mean return of 475 over
  *   the last 100 episodes (a seed that does not get there within its budget counts as infinite);
  * - the return of a Gaussian A2C on Pendulum-v1 after 1,000,000 steps (seeds on two worker threads);
@@ -11,7 +12,7 @@ import * as vm from "vm";
 import { a2c, reinforce, runSeeds } from "../src/algorithms/index";
 import type { IterationStats, TrainResult } from "../src/algorithms/index";
 import { initTf } from "../src/tf";
-import { type Bench, type Figures, median } from "./harness";
+import { type Bench, type Figures, median, withEnv } from "./harness";
 
 const SEEDS = [0, 1, 2, 3, 4];
 
@@ -23,6 +24,17 @@ function solveFigures(results: { r: TrainResult<unknown>; seconds: (h: Iteration
 }
 
 const atSolve = (h: IterationStats[]) => h[h.length - 1].wallTime;
+
+/** REINFORCE's env steps per second on CartPole-v1 (64-64 MLP, 50,000 steps), median over the seeds. */
+async function reinforceThroughput(): Promise<number> {
+  const throughput: number[] = [];
+  for (const seed of SEEDS) {
+    const t0 = performance.now();
+    const r = await reinforce({ hiddenSizes: [64, 64], totalSteps: 50_000, seed });
+    throughput.push(r.history[r.history.length - 1].envSteps / ((performance.now() - t0) / 1000));
+  }
+  return median(throughput);
+}
 
 /** Resident memory after a full garbage collection, so that the figure does not depend on GC timing. */
 function residentMb(): number {
@@ -51,7 +63,8 @@ export const trainingBench: Bench = {
   group: "algorithms",
   repetitions: 1, // each figure is already a median over 5 seeds
   description: {
-    reinforce_train_steps_per_s: "REINFORCE on CartPole-v1, 64-64 MLP: env steps/s of the whole loop",
+    reinforce_train_steps_per_s: "REINFORCE on CartPole-v1, 64-64 MLP: env steps/s of the whole loop (the default gradient path: PG_GRAD_KERNEL as set, tfjs if unset)",
+    reinforce_train_steps_per_s_fused: "the same with PG_GRAD_KERNEL=fused (the gradient from the fused WebAssembly kernel)",
     reinforce_solve_steps_median: "REINFORCE + learned V baseline: env steps to a mean return >= 475 (last 100 episodes)",
     reinforce_solve_seconds_median: "the same, seconds",
     a2c_solve_steps_median: "A2C (GAE): env steps to a mean return >= 475 (last 100 episodes)",
@@ -61,12 +74,8 @@ export const trainingBench: Bench = {
   },
   async run(): Promise<Figures> {
     await initTf({ quiet: true });
-    const throughput: number[] = [];
-    for (const seed of SEEDS) {
-      const t0 = performance.now();
-      const r = await reinforce({ hiddenSizes: [64, 64], totalSteps: 50_000, seed });
-      throughput.push(r.history[r.history.length - 1].envSteps / ((performance.now() - t0) / 1000));
-    }
+    const throughput = await reinforceThroughput();
+    const throughputFused = await withEnv("PG_GRAD_KERNEL", "fused", reinforceThroughput);
     const rf = [];
     for (const seed of SEEDS) rf.push({ r: await reinforce({ targetReturn: 475, totalSteps: 400_000, seed }), seconds: atSolve });
     const ac = [];
@@ -82,7 +91,8 @@ export const trainingBench: Bench = {
     const reinforceSolve = solveFigures(rf);
     const a2cSolve = solveFigures(ac);
     return {
-      reinforce_train_steps_per_s: median(throughput),
+      reinforce_train_steps_per_s: throughput,
+      reinforce_train_steps_per_s_fused: throughputFused,
       reinforce_solve_steps_median: reinforceSolve.steps,
       reinforce_solve_seconds_median: reinforceSolve.seconds,
       a2c_solve_steps_median: a2cSolve.steps,

@@ -29,3 +29,18 @@ export async function medianOf(bench: Bench): Promise<Figures> {
   }
   return out;
 }
+
+/**
+ * `run` with the environment variable `name` set to `value`, restored afterwards (also when it
+ * throws): how a figure pins a path the library chooses by environment (PG_MLP_KERNEL, PG_GRAD_KERNEL).
+ */
+export async function withEnv<T>(name: string, value: string, run: () => T | Promise<T>): Promise<T> {
+  const saved = process.env[name];
+  process.env[name] = value;
+  try {
+    return await run();
+  } finally {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  }
+}

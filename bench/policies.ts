@@ -1,8 +1,9 @@
 /**
  * Policy figures: one action sampled from a 4-64-64-2 tanh MLP without TF.js (the rollout path: the
  * WebAssembly SIMD kernel by default, and the plain-TypeScript pass that is its fallback), and one
- * batched surrogate-loss gradient over 4,096 CartPole steps, through TF.js and through the fused
- * kernel (src/nn/kernels/fused.ts) on the same policy, episodes and psi.
+ * batched surrogate-loss gradient over 4,096 CartPole steps, as the update step computes it
+ * (`policyGradient`, src/update/step.ts), on its two paths: PG_GRAD_KERNEL=tfjs (TF.js autodiff) and
+ * PG_GRAD_KERNEL=fused (the fused kernel, src/nn/kernels/fused.ts), on the same policy, episodes and psi.
  *
  * `deeprm-grad`: the same two gradients for DeepRM's network (4480-20-11 relu, sparse first layer) on
  * the rows of one job set's 20 rollouts, the batch of one group of a paper iteration (reinforce's
@@ -11,12 +12,11 @@
 import { make } from "../src/envs/index";
 import type { Episode } from "../src/envs/record";
 import { rewardToGo, surrogateGradient } from "../src/estimators/index";
-import { FusedGradient } from "../src/nn/kernels/fused";
-import { type Batch, sampleBatch, sampleEpisodes, toBatch } from "../src/rollout/index";
+import { type Batch, sampleBatch, sampleEpisodes } from "../src/rollout/index";
 import { MlpCategorical } from "../src/policies/index";
 import { Rng } from "../src/rng";
 import { initTf } from "../src/tf";
-import { type Bench, type Figures, median } from "./harness";
+import { type Bench, type Figures, median, withEnv } from "./harness";
 
 function sampleMicroseconds(policy: MlpCategorical): number {
   const rng = new Rng(0);
@@ -61,28 +61,20 @@ function medianCallMs(call: () => void): number {
 }
 
 /**
- * One fused-kernel gradient as the TF.js call does it: the rows and psi gathered from the episodes,
- * the parameters read from the policy's variables, the kernel run. Checked once against the TF.js
- * gradient (`surrogateGradient` is its negation), so the figure is of a right answer.
+ * The median call of `surrogateGradient` (the update step's `policyGradient`, negated) on each path,
+ * PG_GRAD_KERNEL=tfjs and =fused. The fused path's gradient is checked once against the TF.js path's,
+ * so its figure is of a right answer (and of the kernel, not of a fallback to TF.js).
  */
-function fusedCall(policy: MlpCategorical, eps: Episode<unknown, number>[] | Batch, psis: Float64Array[] | Float64Array): () => Float32Array {
-  const kernel = FusedGradient.create({ sizes: policy.net.sizes, activation: policy.config.activation, head: "categorical", sparseInput: policy.net.sparseInput });
-  if (!kernel) throw new Error("bench: the fused kernel needs WebAssembly SIMD");
-  const out = new Float32Array(kernel.numParams);
-  const call = () => {
-    const batch = Array.isArray(eps) ? toBatch(eps) : eps;
-    const psi = Array.isArray(psis) ? Float64Array.from(psis.flatMap((p) => Array.from(p))) : psis;
-    kernel.setVariables(policy.variables().map((v) => v.dataSync()));
-    kernel.policyGradient(batch, psi, { entropyCoef: 0 }, out);
-    return out;
-  };
-  const want = surrogateGradient(policy, eps as Batch, psis as Float64Array);
-  const got = call();
+async function pathFigures(policy: MlpCategorical, eps: Episode<unknown, number>[] | Batch, psis: Float64Array[] | Float64Array): Promise<{ tfjs: number; fused: number }> {
+  const call = () => surrogateGradient(policy, eps as Batch, psis as Float64Array);
+  const want = await withEnv("PG_GRAD_KERNEL", "tfjs", call);
+  const got = await withEnv("PG_GRAD_KERNEL", "fused", call);
   const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   want.forEach((w, k) => {
-    if (Math.abs(-got[k] - w) > 1e-4 * scale) throw new Error(`bench: the fused gradient's entry ${k} is ${-got[k]}, TF.js's ${w}`);
+    if (Math.abs(got[k] - w) > 1e-4 * scale) throw new Error(`bench: the fused path's gradient entry ${k} is ${got[k]}, the TF.js path's ${w}`);
   });
-  return call;
+  if (want.every((w, k) => w === got[k])) throw new Error("bench: PG_GRAD_KERNEL=fused gave the TF.js path's bits: the kernel did not run");
+  return { tfjs: await withEnv("PG_GRAD_KERNEL", "tfjs", () => medianCallMs(call)), fused: await withEnv("PG_GRAD_KERNEL", "fused", () => medianCallMs(call)) };
 }
 
 export const policiesBench: Bench = {
@@ -91,20 +83,16 @@ export const policiesBench: Bench = {
   description: {
     mlp_sample_us: "one action from a 4-64-64-2 tanh MLP, no TF.js (wasm SIMD kernel) (us)",
     mlp_sample_plain_us: "the same with PG_MLP_KERNEL=typescript (plain TypeScript pass) (us)",
-    surrogate_grad_ms_4096: "one surrogate-loss gradient over 4,096 steps, TF.js (ms, median call)",
-    fused_grad_ms_4096: "the same gradient through the fused WebAssembly kernel, one thread (ms, median call)",
+    surrogate_grad_ms_4096: "one surrogate-loss gradient over 4,096 steps, the update step's TF.js path (PG_GRAD_KERNEL=tfjs) (ms, median call)",
+    fused_grad_ms_4096: "the same gradient on the update step's fused path (PG_GRAD_KERNEL=fused: WebAssembly kernel, one thread) (ms, median call)",
   },
   async run(): Promise<Figures> {
     await initTf({ quiet: true });
     const policy = new MlpCategorical({ obsSize: 4, nActions: 2, hiddenSizes: [64, 64], activation: "tanh", seed: 1 });
-    const saved = process.env.PG_MLP_KERNEL;
-    process.env.PG_MLP_KERNEL = "typescript";
-    const plain = new MlpCategorical({ ...policy.config });
-    if (saved === undefined) delete process.env.PG_MLP_KERNEL;
-    else process.env.PG_MLP_KERNEL = saved;
+    const plain = await withEnv("PG_MLP_KERNEL", "typescript", () => new MlpCategorical({ ...policy.config }));
     const figures = {
       mlp_sample_us: sampleMicroseconds(policy),
-      ...gradientFigures(policy),
+      ...(await gradientFigures(policy)),
       mlp_sample_plain_us: sampleMicroseconds(plain),
     };
     policy.dispose();
@@ -114,10 +102,10 @@ export const policiesBench: Bench = {
 };
 
 /** surrogate_grad_ms_4096 and fused_grad_ms_4096 on the same policy, episodes and psi. */
-function gradientFigures(policy: MlpCategorical): Figures {
+async function gradientFigures(policy: MlpCategorical): Promise<Figures> {
   const { eps, psis } = cartPoleEpisodes(policy);
-  const fused = fusedCall(policy, eps, psis);
-  return { surrogate_grad_ms_4096: medianCallMs(() => surrogateGradient(policy, eps, psis)), fused_grad_ms_4096: medianCallMs(fused) };
+  const ms = await pathFigures(policy, eps, psis);
+  return { surrogate_grad_ms_4096: ms.tfjs, fused_grad_ms_4096: ms.fused };
 }
 
 /** One job set's 20 rollouts of DeepRM-v0 (default load) by an untrained DeepRM policy, with reward-to-go psi. */
@@ -131,19 +119,15 @@ export const deeprmGradientBench: Bench = {
   repetitions: 3,
   description: {
     deeprm_grad_rows: "rows of one DeepRM group (one job set x 20 rollouts, untrained policy)",
-    deeprm_surrogate_grad_ms: "one surrogate-loss gradient over those rows, 4480-20-11 relu, TF.js with the sparse first layer (ms, median call)",
-    deeprm_fused_grad_ms: "the same gradient through the fused WebAssembly kernel, sparse first layer, one thread (ms, median call)",
+    deeprm_surrogate_grad_ms: "one surrogate-loss gradient over those rows, 4480-20-11 relu, the update step's TF.js path with the sparse first layer (ms, median call)",
+    deeprm_fused_grad_ms: "the same gradient on the update step's fused path (WebAssembly kernel, sparse first layer, one thread) (ms, median call)",
   },
   async run(): Promise<Figures> {
     await initTf({ quiet: true });
     const policy = new MlpCategorical({ obsSize: 4480, nActions: 11, hiddenSizes: [20], activation: "relu", seed: 1 });
     const { batch, psi } = deepRMGroup(policy);
-    const fused = fusedCall(policy, batch, psi);
-    const figures = {
-      deeprm_grad_rows: batch.rows,
-      deeprm_surrogate_grad_ms: medianCallMs(() => surrogateGradient(policy, batch, psi)),
-      deeprm_fused_grad_ms: medianCallMs(fused),
-    };
+    const ms = await pathFigures(policy, batch, psi);
+    const figures = { deeprm_grad_rows: batch.rows, deeprm_surrogate_grad_ms: ms.tfjs, deeprm_fused_grad_ms: ms.fused };
     policy.dispose();
     return figures;
   },

@@ -16,12 +16,14 @@
  * (from TF.js' automatic differentiation; its norm computed by TF.js), or one flat vector in the
  * variables' order (summed over groups, posted by a worker, or computed by another kernel; its norm
  * summed in float64). `policyGradient` is the one place that computes the policy's gradient from
- * (network, rows, psi): today through TF.js; a faster kernel returns the same `Gradient` there, and
- * no algorithm needs to know which path computed it.
+ * (network, rows, psi): through TF.js, or through the fused WebAssembly kernel when `PG_GRAD_KERNEL=fused`
+ * and the kernel covers the policy (src/update/kernel.ts); both return the same `Gradient` (the kernel's
+ * norm summed in float64 from its flat vector), and no algorithm knows which path computed it.
  */
 import type { TfPolicy } from "../policies/policy";
 import type { Batch } from "../rollout/batch";
 import { tf } from "../tf";
+import { fusedPolicyGradient } from "./kernel";
 import { actorLoss } from "./loss";
 import { setLearningRate } from "./optimizers";
 
@@ -71,10 +73,13 @@ export function lossGradient(vars: tf.Variable[], loss: () => tf.Scalar, form: G
 /**
  * The gradient of the actor's loss (the surrogate -(1/divisor) sum_rows log pi(a|s) psi, minus
  * entropyCoef times the mean entropy) with respect to the policy's parameters: the policy gradient
- * estimate, negated. The one place that computes it (see the module comment).
+ * estimate, negated. The one place that computes it (see the module comment); `PG_GRAD_KERNEL` chooses
+ * the path (src/update/kernel.ts).
  */
 export function policyGradient(policy: TfPolicy, batch: Batch, psi: ArrayLike<number>, entropyCoef: number, form: GradientForm): Gradient {
-  return lossGradient(policy.variables(), () => actorLoss(policy, batch, psi, entropyCoef), form);
+  const fused = fusedPolicyGradient(policy, batch, psi, entropyCoef);
+  if (!fused) return lossGradient(policy.variables(), () => actorLoss(policy, batch, psi, entropyCoef), form);
+  return { loss: fused.loss, norm: flatNorm(fused.values), values: form === "flat" ? fused.values : splitFlat(fused.values, policy.variables()) };
 }
 
 /** Where the parameters live and how a (scaled) gradient is applied to them. */

@@ -41,8 +41,8 @@
  * ## Functions
  * - `FusedGradient.create(spec: FusedSpec): FusedGradient | null`: null for elu networks and on
  *   engines without WebAssembly SIMD (then TF.js computes the gradient). It does not read `PG_MLP_KERNEL`
- *   (which chooses the acting pass); choosing the gradient's path (the issue's `PG_GRAD_KERNEL=tfjs`)
- *   is the update step's.
+ *   (which chooses the acting pass); choosing the gradient's path (`PG_GRAD_KERNEL`) is the update
+ *   step's (src/update/kernel.ts).
  *   Specs of the library's networks: MlpCategorical p: `{ sizes: p.net.sizes, activation:
  *   p.config.activation, head: "categorical", sparseInput: p.net.sparseInput }`; Gaussian g: the same
  *   with `head: g.config.sde ? "gaussian-sde" : g.config.stateDependentStd ? "gaussian-state-std" :
@@ -75,7 +75,8 @@
  * ```
  * or, to keep TF.js's optimiser (and its state) while only the gradient changes path, return grad as a
  * flat `Gradient` (src/update/step.ts) from `policyGradient` and let `applyStep` guard, clip and apply it
- * to the `OptimizerTarget` (slices in `policy.variables()` order, `kernel.shapes`). The flat
+ * to the `OptimizerTarget` (slices in `policy.variables()` order, `kernel.shapes`): what the update
+ * step does with `PG_GRAD_KERNEL=fused` (src/update/kernel.ts). The flat
  * optimisers keep their own moments: choose one path per run. What the step must pass: the spec
  * (sizes, hidden activation, head, actionSize for the Gaussians, `Mlp.sparseInput`), the current
  * parameters, and per call the rows (observations [rows x inputSize] float32, actions: indices or
