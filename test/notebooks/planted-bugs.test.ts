@@ -183,9 +183,9 @@ function libCompilerOptions(): ts.CompilerOptions {
 const COMPILER_OPTIONS = libCompilerOptions();
 const transpile = (source: string, file: string) => ts.transpileModule(source, { compilerOptions: COMPILER_OPTIONS, fileName: file }).outputText;
 
-/** A copy of the project (library, compiled library, scripts, notebooks) sharing node_modules and data. */
+/** A copy of the project (library, compiled library, scripts, tools, notebooks) sharing node_modules and data. */
 function copyProject(to: string): void {
-  for (const dir of ["src", "scripts", "notebooks"]) {
+  for (const dir of ["src", "scripts", "tools", "notebooks"]) {
     fs.cpSync(path.join(root, dir), path.join(to, dir), { recursive: true, preserveTimestamps: true, filter: (f) => !/\.ipynb_checkpoints|[/\\]\.book-/.test(f) });
   }
   fs.cpSync(path.join(root, "dist", "lib"), path.join(to, "dist", "lib"), { recursive: true, preserveTimestamps: true });
