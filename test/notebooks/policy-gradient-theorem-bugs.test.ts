@@ -66,7 +66,7 @@ const compiled = (dir: string, file: string) => path.join(dir, "dist", "lib", fi
 
 /** A copy of the project (sources, compiled library, scripts, notebook 05) sharing node_modules. */
 function copyProject(to: string): void {
-  for (const dir of ["src", "scripts", path.join("dist", "lib")]) fs.cpSync(path.join(root, dir), path.join(to, dir), { recursive: true, preserveTimestamps: true });
+  for (const dir of ["src", "scripts", "tools", path.join("dist", "lib")]) fs.cpSync(path.join(root, dir), path.join(to, dir), { recursive: true, preserveTimestamps: true });
   fs.mkdirSync(path.join(to, "notebooks"));
   for (const f of [NOTEBOOK, "pglab.ts"]) fs.copyFileSync(path.join(root, "notebooks", f), path.join(to, "notebooks", f));
   for (const f of ["package.json", "tsconfig.json", "tsconfig.lib.json"]) fs.copyFileSync(path.join(root, f), path.join(to, f));
