@@ -1,0 +1,57 @@
+/**
+ * Checkpoints (src/algorithms/checkpoint.ts): an a2c run stopped after an iteration and continued
+ * from its captured state (through JSON, as the run folder keeps it) computes the same history and
+ * the same final parameters as a run that never stopped; only the clock columns differ.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { a2c } from "../../src/algorithms/a2c";
+import type { TrainingState } from "../../src/algorithms/checkpoint";
+import type { IterationStats } from "../../src/algorithms/recorder";
+
+const clockless = (h: IterationStats[]) => h.map(({ wallTime: _w, stepsPerSecond: _s, ...row }) => JSON.stringify(row));
+
+async function stoppedAndContinued(config: Parameters<typeof a2c>[0], stopAfter: number) {
+  let saved: TrainingState | undefined;
+  const first = await a2c(config, {
+    checkpoint: {
+      after: async (iteration, capture) => {
+        if (iteration < stopAfter) return false;
+        saved = JSON.parse(JSON.stringify(await capture())) as TrainingState;
+        return true;
+      },
+    },
+  });
+  first.policy.dispose();
+  assert.equal(first.history.length, stopAfter, "the run stopped where it was asked to");
+  return a2c(config, { checkpoint: { resume: saved } });
+}
+
+const cases: [string, Parameters<typeof a2c>[0]][] = [
+  ["CartPole, Adam", {}],
+  ["CartPole, RMSProp, normalised observations", { optimizer: "rmsprop", normalizeObservations: true }],
+  ["CartPole, Q critic", { advantage: "qv" }],
+  ["Pendulum, gSDE", { env: "Pendulum-v1", sde: true }],
+];
+for (const [name, extra] of cases) {
+  test(`a2c stopped after iteration 3 and resumed equals the uninterrupted run: ${name}`, async () => {
+    const config = { numEnvs: 4, nSteps: 8, hiddenSizes: [8], totalSteps: 8 * 32, seed: 3, ...extra };
+    const whole = await a2c(config);
+    const resumed = await stoppedAndContinued(config, 3);
+    assert.equal(resumed.history.length, 8);
+    assert.deepEqual(clockless(resumed.history), clockless(whole.history));
+    assert.deepEqual(resumed.episodeReturns, whole.episodeReturns);
+    assert.deepEqual(Array.from(resumed.policy.getParams()), Array.from(whole.policy.getParams()));
+    whole.policy.dispose();
+    resumed.policy.dispose();
+  });
+}
+
+test("a checkpoint refuses another algorithm's state and a differently shaped run, naming the fix", async () => {
+  let saved: TrainingState | undefined;
+  const config = { numEnvs: 2, nSteps: 4, hiddenSizes: [8], totalSteps: 64, seed: 1 };
+  (await a2c(config, { checkpoint: { after: async (_i, capture) => ((saved = await capture()), true) } })).policy.dispose();
+  await assert.rejects(a2c({ ...config, hiddenSizes: [16] }, { checkpoint: { resume: saved } }), /actor has \d+ parameters, this run's \d+: resume with the config it was saved with/);
+  await assert.rejects(a2c(config, { checkpoint: { resume: { ...saved!, algorithm: "reinforce" } } }), /a reinforce run's; continue it with reinforce/);
+  await assert.rejects(a2c({ ...config, scaleRewards: true }, { checkpoint: { resume: saved } }), /scaleRewards/);
+});
