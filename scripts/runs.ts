@@ -15,8 +15,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { interpolate } from "../src/algorithms/run-seeds";
-import { tQuantile975 } from "../src/stats";
+import { type Band, aggregate } from "../src/plot/curves";
 import { type Figure, type Series, lineChart } from "../src/plot/figure";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -177,70 +176,8 @@ export function readRun(dir: string): LoadedRun {
 // ---- curves over seeds ---------------------------------------------------------------------------
 
 export type XAxis = "envSteps" | "wallTime";
-export type Band = "minmax" | "ci95" | "sd" | "none";
-export const BANDS: readonly Band[] = ["minmax", "ci95", "sd", "none"];
-/** What each band is, in words (legends and captions). */
-export const BAND_TEXT: Record<Band, string> = {
-  minmax: "range from the lowest to the highest seed",
-  sd: "mean ± one standard deviation over seeds, within the seeds' range",
-  ci95: "95% confidence interval of the mean (Student's t over seeds)",
-  none: "",
-};
-
-export interface Aggregate {
-  x: number[];
-  perSeed: number[][];
-  mean: number[];
-  lower: number[];
-  upper: number[];
-  /** What the band is, for the legend. */
-  bandName: string;
-}
-
-/**
- * The seeds' curves on one grid of x from the first point to the last of any seed: a seed is
- * interpolated inside its own range, missing before its first point, and held at its last value
- * after it stopped (a seed stops early only on reaching the target). Mean over the seeds present.
- */
-export function aggregate(seeds: { rows: Row[] }[], x: XAxis, y: string, band: Band, points = 100): Aggregate {
-  const series = seeds.map((s) => s.rows.filter((r) => Number.isFinite(r[x]) && Number.isFinite(r[y])));
-  const present = series.filter((s) => s.length > 0);
-  if (present.length === 0) return { x: [], perSeed: [], mean: [], lower: [], upper: [], bandName: "" };
-  const start = Math.min(...present.map((s) => s[0][x]));
-  const end = Math.max(...present.map((s) => s[s.length - 1][x]));
-  const grid = end > start ? Array.from({ length: points }, (_, k) => start + ((end - start) * k) / (points - 1)) : [end];
-  const perSeed = series.map((s) =>
-    grid.map((g) => (s.length === 0 || g < s[0][x] ? NaN : interpolate(s.map((r) => r[x]), s.map((r) => r[y]), g))),
-  );
-  const mean: number[] = [];
-  const lower: number[] = [];
-  const upper: number[] = [];
-  grid.forEach((_, k) => {
-    const v = perSeed.map((c) => c[k]).filter(Number.isFinite);
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    mean.push(v.length ? m : NaN);
-    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
-    const lo = Math.min(...v);
-    const hi = Math.max(...v);
-    if (band === "minmax") {
-      lower.push(lo);
-      upper.push(hi);
-    } else if (band === "sd") {
-      lower.push(Math.max(lo, m - sd));
-      upper.push(Math.min(hi, m + sd));
-    } else if (band === "ci95") {
-      const half = v.length > 1 ? tQuantile975(v.length - 1) * (sd / Math.sqrt(v.length)) : 0;
-      lower.push(m - half);
-      upper.push(m + half);
-    } else {
-      lower.push(m);
-      upper.push(m);
-    }
-  });
-  const n = present.length;
-  const bandName = band === "none" ? "" : `${BAND_TEXT[band]} (${n} seed${n === 1 ? "" : "s"})`;
-  return { x: grid, perSeed, mean, lower, upper, bandName };
-}
+export { BANDS, BAND_TEXT, aggregate } from "../src/plot/curves";
+export type { Aggregate, Band } from "../src/plot/curves";
 
 /** Rename band traces (lineChart calls every band a 95% CI) and show them in the legend. */
 export function nameBands(fig: Figure, names: string[]): Figure {

@@ -32,6 +32,7 @@ import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
 import { A2C_ADVANTAGES, type A2CConfig, advantagesOf, buildA2C, resolveA2CFields } from "./a2c";
+import { cannotCapture } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, oneOf } from "./config";
 import { type SharedNet, SharedAdam, flatGradient, sharedNet } from "./hogwild";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
@@ -153,7 +154,7 @@ export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Pr
         updates.push({ worker: m.worker, envSteps: m.envSteps, staleness: m.staleness, tensors: m.tensors });
         const stats = recorder.finish(++iteration, envSteps, { policyLoss: m.policyLoss, criticLoss: m.criticLoss, entropy: m.entropy, gradNorm: m.gradNorm }, c.targetReturn);
         await callbacks.onIteration?.(stats);
-        if (recorder.solvedAtSteps !== null) stop();
+        if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("a3c")))) stop();
       };
       for (let w = 0; w < c.workers; w++) {
         const worker = startWorker({ config: c, index: w, shared });

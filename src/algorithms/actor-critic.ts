@@ -20,6 +20,7 @@ import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
+import { cannotCapture } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -182,7 +183,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
       // ---- log
       const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null) break;
+      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("actorCritic")))) break;
     }
   } catch (e) {
     policy.dispose();

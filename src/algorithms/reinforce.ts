@@ -39,6 +39,7 @@ import { type Batch, type PsiEstimator, emptyBatch, spanBatch, spans } from "../
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
+import { cannotCapture } from "./checkpoint";
 import { checkKeys, fail, finite, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, show, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, type IterationStats, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -357,7 +358,7 @@ async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePo
     // ---- log
     const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
     await callbacks.onIteration?.(stats);
-    if (recorder.solvedAtSteps !== null) break;
+    if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce")))) break;
   }
 }
 
@@ -530,7 +531,7 @@ async function groupedIterations(c: Resolved, setup: EnvSetup, policy: Trainable
       const stats = recorder.finish(iteration, steps, { policyLoss: loss, criticLoss: NaN, entropy: entropySum / entropyRows, gradNorm }, c.targetReturn);
       await callbacks.onGroups?.({ stats, groups: tasks.map((t, i) => ({ reset: t.reset, returns: results[i].returns, lengths: results[i].lengths })), policy });
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null) break;
+      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce")))) break;
     }
   } finally {
     await pool?.close();
