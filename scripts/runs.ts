@@ -63,7 +63,13 @@ export interface RunConfig {
   node: string;
   command: string;
   started: string;
+  /** "running" while it trains; "finished", "interrupted" (Ctrl-C or SIGTERM: seeds stopped early) or "failed" after. */
+  status?: RunStatus;
+  /** `--shard I/N`: this folder holds shard I of N of the seed list `of` (npm run plot merges the shards). */
+  shard?: { index: number; count: number; of: number[] };
 }
+
+export type RunStatus = "running" | "finished" | "interrupted" | "failed";
 
 /** The library's name, version and git commit (null outside a git checkout). */
 export function libraryInfo(): RunConfig["library"] {

@@ -198,7 +198,7 @@ export async function runSeeds(
     return progress.update(seed, stats);
   };
   const ended = (run: SeedRun) =>
-    progress.done(run.seed, run.solvedAtSteps !== null ? `reached the target at ${run.solvedAtSteps.toLocaleString("en-US")} steps` : "");
+    progress.done(run.seed, run.stopped ? "stopped early (interrupted)" : run.solvedAtSteps !== null ? `reached the target at ${run.solvedAtSteps.toLocaleString("en-US")} steps` : "");
   const stopFlag = new Int32Array(new SharedArrayBuffer(4)); // set to 1 when `signal` aborts: the workers read it after every iteration
   const onAbort = () => Atomics.store(stopFlag, 0, 1);
   options.signal?.addEventListener("abort", onAbort);

@@ -49,7 +49,7 @@ test("seeds: a count, a list, ranges; bad ones are errors naming the value", () 
   assert.deepEqual(parseSeeds("0,3,7"), [0, 3, 7]);
   assert.deepEqual(parseSeeds("10-12,4"), [10, 11, 12, 4]);
   assert.deepEqual(parseSeeds("5-5"), [5]);
-  assert.throws(() => parseSeeds("0"), /a count must be an integer >= 1/);
+  assert.throws(() => parseSeeds("0"), /--seeds 0: a count of seeds must be at least 1; for seed 0 alone write --seed 0/);
   assert.throws(() => parseSeeds("1,x"), /"x" is not a seed/);
   assert.throws(() => parseSeeds("1,2,1"), /seed 1 appears twice/);
   assert.throws(() => parseSeeds("4-2"), /runs backwards; write 2-4/);
@@ -59,14 +59,15 @@ test("unknown words get a did-you-mean; config errors are found before anything 
   assert.match(usageError(["--algo", "A2C"]), /unknown algorithm "A2C" \(did you mean a2c\?\); valid: reinforce, a2c, actorCritic/);
   assert.match(usageError(["--algo", "ppo"]), /unknown algorithm "ppo"; valid: reinforce, a2c, actorCritic/);
   assert.match(usageError(["--algo", "a2c", "--env", "CartPole-v0"]), /unknown environment "CartPole-v0" \(did you mean CartPole-v1\?\); valid: CartPole-v1/);
-  assert.match(usageError(["--algo", "a2c", "--seed", "3"]), /unknown option --seed \(did you mean --seeds\?\)/);
+  assert.match(usageError(["--algo", "a2c", "--seed", "3", "--seeds", "2"]), /both --seed and --seeds are given; --seed N is one seed, --seeds several/);
+  assert.match(usageError(["--algo", "a2c", "--seed", "1.5"]), /--seed must be an integer >= 0; received "1.5"/);
   assert.match(usageError(["--algo", "a2c", "--lr", "0.1"]), /config fields are set with --set, e\.g\. --set lr=VALUE/);
   assert.match(usageError(["--algo", "a2c", "--totalSteps", "100"]), /unknown option --totalSteps \(did you mean --steps\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "learningRate=0.1"]), /unknown config key "learningRate" \(did you mean lr\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "lr=-1"]), /config\.lr must be a positive number; received -1/);
   assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae", "qv"; received "gea"/);
   assert.match(usageError(["--algo", "a2c", "--env", "Pendulum-v1", "--set", 'envKwargs={"G":9}']), /unknown argument\(s\) G; accepted: g/);
-  assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seeds/);
+  assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seed 3 \(one\) or --seeds \(several\)/);
   assert.match(usageError(["--algo", "a2c", "--steps", "1e3x"]), /--steps must be an integer >= 1; received "1e3x"/);
   assert.match(usageError(["--algo", "a2c", "--out"]), /--out needs a value/);
   assert.match(usageError(["a2c"]), /unexpected argument "a2c": options start with --.*With npm, put -- before the options: npm run train -- --help/);
