@@ -175,7 +175,7 @@ export function main(argv: string[]): void {
     htmlTable(["run", "algorithm", "environment", "seeds", "env steps", `final ${escapeHtml(y)} (mean over seeds)`, "wall time", "library", "folder"], rows);
   try {
     makeFolders(path.dirname(out));
-    fs.writeFileSync(out, page(title, plotlyScript("inline"), body));
+    fs.writeFileSync(out, page(title, plotlyScript(), body));
   } catch (e) {
     throw new UsageError(`--out ${shownPath(out)}: cannot write the page (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --out.`);
   }

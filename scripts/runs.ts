@@ -8,13 +8,15 @@
  * <out>/seed<N>/progress.json the same rows as JSON (null: no value)
  * <out>/seed<N>/policy.json  the trained policy (`loadPolicy`)
  * <out>/summary.json         per seed: iterations, env steps, final mean return, when the target was reached
- * <out>/learning-curve.html  per-seed curves and their mean, the config as a table (offline; plotly.min.js next to it)
+ * <out>/learning-curve.html  per-seed curves and their mean, the config as a table: a static SVG that opens
+ *                            anywhere, interactive where plotly.min.js is found (see `plotlySources`)
  * ```
  * The progress files grow while the run goes, so an interrupted run keeps what it did.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import { type Band, aggregate } from "../src/plot/curves";
 import { type Figure, type Series, lineChart } from "../src/plot/figure";
 
@@ -237,12 +239,40 @@ export function isOurPage(file: string): boolean {
 }
 
 
-/** plotly.js as a script element: a copy next to the page (`src`), or inline. */
-export function plotlyScript(mode: { copyTo: string } | "inline"): string {
+/** plotly.js inline, as a script element (a page of 4.7 MB that needs nothing else). */
+export function plotlyScript(): string {
   const file = require.resolve("plotly.js-dist-min/plotly.min.js");
-  if (mode === "inline") return `<script>${fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script")}</script>`;
-  fs.copyFileSync(file, path.join(mode.copyTo, "plotly.min.js"));
-  return `<script src="plotly.min.js"></script>`;
+  return `<script>${fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script")}</script>`;
+}
+
+/**
+ * Where a run folder's page looks for plotly.js, in order: beside itself, in the folder above (one
+ * copy shared by the runs in it), and in this clone's node_modules. The first found loads, then the
+ * page's figures turn interactive (event "pglab-plotly"); with none, they stay static pictures.
+ */
+export function plotlySources(): string[] {
+  const installed = require.resolve("plotly.js-dist-min/plotly.min.js");
+  return ["plotly.min.js", "../plotly.min.js", pathToFileURL(installed).href];
+}
+
+/** The sentence under a static figure saying where the page looks for plotly.js. */
+export const PLOTLY_WHERE =
+  "the interactive plot needs plotly.min.js, which this page looks for beside itself, in the folder above it, and in the policy-gradient-lab clone that wrote it (node_modules/plotly.js-dist-min).";
+
+/** A script element that loads plotly.js from the first of `plotlySources()` that exists. */
+export function plotlyLoader(): string {
+  return (
+    `<script>(function () {\n` +
+    `  var sources = ${JSON.stringify(plotlySources())}, i = 0;\n` +
+    `  function next() {\n` +
+    `    if (window.Plotly) return window.dispatchEvent(new Event("pglab-plotly"));\n` +
+    `    if (i >= sources.length) return;\n` +
+    `    var s = document.createElement("script"); s.src = sources[i++]; s.onload = next; s.onerror = next;\n` +
+    `    document.head.appendChild(s);\n` +
+    `  }\n` +
+    `  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", next); else next();\n` +
+    `})();</script>`
+  );
 }
 
 // ---- the learning-curve figure -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import type { IterationStats } from "../src/algorithms/index";
 import type { TrainingState } from "../src/algorithms/checkpoint";
 import type { SeedRun, SeedRuns } from "../src/algorithms/run-seeds";
 import { make, registeredIds, registration } from "../src/envs/registry";
-import { figureHtml } from "../src/plot/display";
+import { pageFigureHtml } from "../src/plot/svg";
 import { formatSeconds } from "../src/plot/progress";
 import { UsageError, didYouMean, parseOptions } from "./cli";
 import { configDocs, formatConfigHelp } from "./config-docs";
@@ -32,7 +32,8 @@ import {
   libraryInfo,
   makeFolders,
   page,
-  plotlyScript,
+  PLOTLY_WHERE,
+  plotlyLoader,
   shownPath,
   userPath,
 } from "./runs";
@@ -405,13 +406,13 @@ function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: See
     `${target !== null && target !== undefined ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value in the mean.</p>` +
     (meta.status === "interrupted" ? `<p class="note"><b>Interrupted</b> (Ctrl-C or SIGTERM): the seeds marked so stopped early. Continue with <code>npm run train -- --resume ${escapeHtml(shownPath(out))}</code>.</p>` : "") +
     (result.runs.every((r) => (r.history.at(-1)?.totalEpisodes ?? 0) === 0) ? `<p class="note"><b>No curve:</b> ${escapeHtml(noEpisodeNote(Number(plan.resolved.totalSteps)))}.</p>` : "") +
-    figureHtml(fig, "curve") +
+    pageFigureHtml(fig, "curve", PLOTLY_WHERE) +
     `<h2>Seeds</h2>${summary}` +
     `<h2>Config</h2><p class="note">Every field as the run used it, defaults filled in (null: not set). Seeds come from the seed list.</p>` +
     `<table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>${configRows}</tbody></table>` +
     `<h2>Repeat or compare</h2><p class="note">Library ${escapeHtml(lib.name)} ${escapeHtml(lib.version)}, commit ${escapeHtml(lib.commit ?? "unknown")}${lib.dirty ? " (with uncommitted changes)" : ""}, Node.js ${escapeHtml(meta.node)}.</p>` +
     `<pre>${escapeHtml(meta.command)}\nnpm run train -- --config ${escapeHtml(shownPath(out))}      # the same run again\nnpm run plot -- ${escapeHtml(shownPath(out))} OTHER_RUN ...   # compare with other runs</pre>`;
-  return page(`${plan.algo} on ${plan.env}`, plotlyScript({ copyTo: out }), body);
+  return page(`${plan.algo} on ${plan.env}`, plotlyLoader(), body);
 }
 
 // ---- resuming ------------------------------------------------------------------------------------

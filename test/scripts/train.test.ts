@@ -122,7 +122,7 @@ test("a run: progress lines, config.json with the resolved config, progress.csv 
   assert.match(r.stdout, /seed 0: [\d,]+ steps, mean return \(last 100\) [\d.]+/);
 
   const entries = fs.readdirSync(out).sort();
-  assert.deepEqual(entries, ["config.json", "learning-curve.html", "plotly.min.js", "seed0", "seed2", "summary.json"]);
+  assert.deepEqual(entries, ["config.json", "learning-curve.html", "seed0", "seed2", "summary.json"], "no copy of plotly.js: the folder stays small");
   assert.deepEqual(fs.readdirSync(path.join(out, "seed2")).sort(), ["policy.json", "progress.csv", "progress.json"]);
 
   const config = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8"));
@@ -148,7 +148,13 @@ test("a run: progress lines, config.json with the resolved config, progress.csv 
   }
 
   const html = fs.readFileSync(path.join(out, "learning-curve.html"), "utf8");
-  assert.ok(!/<(script|link)[^>]+(src|href)="https?:/.test(html), "offline");
+  assert.ok(!/<(script|link)[^>]+(src|href)="https?:/.test(html) && !/https?:\/\/cdn/.test(html), "offline");
+  // Copied alone, the page shows a static picture of the curves, and no text meant for Jupyter.
+  const svg = /<svg[^>]*>([\s\S]*?)<\/svg>/.exec(html)?.[1] ?? "";
+  assert.equal((svg.match(/<path /g) ?? []).length, 3, "the static picture: two seeds and their mean");
+  assert.ok(svg.includes("target 475"), "the target line, named");
+  assert.ok(!/Re-run the cell/.test(html));
+  assert.match(html, /looks for beside itself, in the folder above it/);
   assert.match(html, /<td>batchSteps<\/td><td class="v">1000<\/td>/, "the config as a table");
   for (const name of ["seed 0", "seed 2", "mean over 2 seeds"]) assert.ok(html.includes(`"name":"${name}"`), name);
   assert.ok(!html.includes("95% CI"), "no confidence band over two seeds");
