@@ -97,6 +97,43 @@ function commonParent(dirs: string[]): string {
   return parent;
 }
 
+/**
+ * Runs of one sharded training (`npm run train -- --shard I/N`: same algorithm, environment,
+ * config and seed list) merged into one run with every shard's seeds; other runs as they are.
+ */
+export function mergeShards(runs: LoadedRun[]): LoadedRun[] {
+  const key = (r: LoadedRun) => (r.meta.shard ? JSON.stringify([r.algo, r.env, r.config, r.meta.shard.count, r.meta.shard.of]) : null);
+  const merged: LoadedRun[] = [];
+  const groups = new Map<string, LoadedRun[]>();
+  for (const r of runs) {
+    const k = key(r);
+    if (k === null) merged.push(r);
+    else if (groups.has(k)) groups.get(k)!.push(r);
+    else {
+      groups.set(k, [r]);
+      merged.push(r); // a placeholder, replaced below, so that the order of the arguments is kept
+    }
+  }
+  return merged.map((r) => {
+    const k = key(r);
+    const parts = k === null ? [r] : groups.get(k)!;
+    if (parts.length === 1 && k === null) return r;
+    const shard = r.meta.shard!;
+    const present = [...new Set(parts.map((p) => p.meta.shard!.index))].sort((a, b) => a - b);
+    const missing = Array.from({ length: shard.count }, (_, i) => i).filter((i) => !present.includes(i));
+    const name = `${r.algo}-${r.env} (${present.length === shard.count ? `all ${shard.count} shards` : `shards ${present.join(", ")} of ${shard.count}; ${missing.join(", ")} missing`})`;
+    const seeds = parts.flatMap((p) => p.seeds).sort((a, b) => a.seed - b.seed);
+    const status = parts.some((p) => p.meta.status === "interrupted") ? "interrupted" : r.meta.status;
+    return { ...r, name, dir: commonParent(parts.map((p) => p.dir)), seeds, meta: { ...r.meta, status } };
+  });
+}
+
+/** A run's status in words, for its label ("" when it finished). */
+function statusNote(r: LoadedRun): string {
+  const s = r.meta.status;
+  return s === "interrupted" ? "interrupted" : s === "running" ? "running or killed" : s === "failed" ? "failed" : "";
+}
+
 /** Short distinct names: the folder names, or paths where two folders share a name. */
 function names(runs: LoadedRun[]): string[] {
   const base = runs.map((r) => r.name);
@@ -119,14 +156,16 @@ export function main(argv: string[]): void {
   if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out ${shownPath(out)} is a folder; give a file name such as ${shownPath(path.join(out, "plot.html"))}.`);
   if (fs.existsSync(out) && !v.overwrite && !isOurPage(out)) throw new UsageError(`${shownPath(out)} exists and is not a page of npm run plot; add --overwrite to replace it, or choose another --out.`);
 
-  const runs = dirs.map((d) => {
-    try {
-      return readRun(d);
-    } catch (e) {
-      if (e instanceof RunFolderError) throw new UsageError(e.message);
-      throw e;
-    }
-  });
+  const runs = mergeShards(
+    dirs.map((d) => {
+      try {
+        return readRun(d);
+      } catch (e) {
+        if (e instanceof RunFolderError) throw new UsageError(e.message);
+        throw e;
+      }
+    }),
+  );
   const y = String(v.y ?? "meanReturn100");
   const columns = [...new Set(runs.flatMap((r) => r.seeds.flatMap((s) => Object.keys(s.rows[0] ?? {}))))];
   if (!columns.includes(y)) throw new UsageError(`--y ${y}: no such column in the runs' progress${didYouMean(y, columns)}; columns: ${columns.join(", ")}.`);
@@ -142,7 +181,7 @@ export function main(argv: string[]): void {
     else if (targets.length === 0 && envs.length === 1 && registeredIds().includes(envs[0])) target = registration(envs[0]).rewardThreshold;
   }
 
-  const labels = names(runs);
+  const labels = names(runs).map((n, i) => (statusNote(runs[i]) ? `${n} (${statusNote(runs[i])})` : n));
   const envs = [...new Set(runs.map((r) => r.env))];
   const title = String(v.title ?? `${envs.join(", ")}: ${runs.length === 1 ? labels[0] : labels.join(" vs ")}`);
   const fig = curvesFigure(

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { runSeeds } from "../../src/algorithms/run-seeds";
+import { main as plot } from "../../scripts/plot";
 import { parse, parseShard, shardSeeds } from "../../scripts/train";
 import { parseCsv } from "../../scripts/runs";
 import { usageErrorOf } from "./helpers";
@@ -68,6 +69,8 @@ test("SIGINT saves every seed (policy, critic + optimiser state), the summary an
     assert.equal(parseCsv(fs.readFileSync(path.join(out, `seed${seed}`, "progress.csv"), "utf8")).length, s.iterations);
   }
   assert.match(fs.readFileSync(path.join(out, "learning-curve.html"), "utf8"), /<b>Interrupted<\/b>/);
+  plot([out, "--out", path.join(dir, "plot.html")]);
+  assert.match(fs.readFileSync(path.join(dir, "plot.html"), "utf8"), /"name":"stopped \(interrupted\) \(mean of 2 seeds\)"|<td>stopped \(interrupted\)<\/td>/, "npm run plot labels an interrupted run");
 
   const resumed = train(["--resume", out, "--quiet"]);
   assert.equal(resumed.status, 0, resumed.stderr);
@@ -142,4 +145,22 @@ test("--shard I/N: every N-th seed from the I-th; the shards cover the list once
   assert.match(usageError(["--algo", "a2c", "--seeds", "0-9", "--shard", "3/3"]), /--shard 3\/3: the index counts from 0, so it is 0 \.\. 2 for 3 shards/);
   assert.match(usageError(["--algo", "a2c", "--seeds", "2", "--shard", "0/4"]), /4 shards of 2 seeds would leave shards empty/);
   assert.match(usageError(["--algo", "a2c", "--shard", "1of4"]), /expected I\/N/);
+});
+
+test("--shard: each shard writes its own run folder; npm run plot merges them into one run with every seed", () => {
+  const dir = tmp();
+  for (const i of [0, 1]) {
+    const r = train(["--algo", "reinforce", "--seeds", "0-2", "--shard", `${i}/2`, "--steps", "400", "--set", "batchSteps=200", "--out", path.join(dir, `shard${i}`), "--quiet"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\(shard ${i} of 2\\)`));
+    assert.deepEqual(json(path.join(dir, `shard${i}`, "config.json")).shard, { index: i, count: 2, of: [0, 1, 2] });
+  }
+  assert.deepEqual(fs.readdirSync(path.join(dir, "shard0")).filter((e) => e.startsWith("seed")).sort(), ["seed0", "seed2"]);
+  assert.deepEqual(fs.readdirSync(path.join(dir, "shard1")).filter((e) => e.startsWith("seed")).sort(), ["seed1"]);
+  plot([dir, "--out", path.join(dir, "plot.html")]);
+  const html = fs.readFileSync(path.join(dir, "plot.html"), "utf8");
+  assert.match(html, /<td>reinforce-CartPole-v1 \(all 2 shards\)<\/td><td>reinforce<\/td><td>CartPole-v1<\/td><td>0, 1, 2<\/td>/, "one run of seeds 0, 1, 2");
+  plot([path.join(dir, "shard1"), "--out", path.join(dir, "one.html")]);
+  assert.match(fs.readFileSync(path.join(dir, "one.html"), "utf8"), /shards 1 of 2; 0 missing/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
