@@ -6,7 +6,8 @@
  *
  * `npm run deeprm -- train --iterations 200 --jobsets 100 --rollouts 20`: trains the policy
  * (src/deeprm/train.ts), printing a line per iteration (mean slowdown, time left), and writes
- * policy.json, config.json and curve.json into --out (default data/deeprm), also every
+ * policy.json, config.json and curve.json into --out (default: a new folder runs/deeprm_<N>; an
+ * existing run is replaced only with --overwrite, so the shipped data/deeprm stays), also every
  * --checkpoint iterations, so that an interrupted run leaves a usable policy; Ctrl-C saves and stops
  * after the iteration under way. `--help` documents both.
  */
@@ -22,6 +23,8 @@ import { MlpCategorical } from "../src/policies/networks";
 import { loadPolicy } from "../src/policies/io";
 import type { SavedPolicy } from "../src/policies/policy";
 import { initTf } from "../src/tf";
+import { userPath } from "./runs";
+import { FolderError, type RunKind, nextNumbered, prepareFolder } from "./train";
 
 /** The shipped policy, found from the repository's root whatever the working directory. */
 const DEFAULT_POLICY = path.join("data", "deeprm", "policy.json");
@@ -69,7 +72,10 @@ npm run deeprm -- train [options]
   --resume FILE      start from this saved policy (e.g. a checkpoint) instead of a fresh network; the
                      iteration count and RMSProp's running averages start afresh, and the same --seed
                      gives the same job sets again (pass another --seed for new ones)
-  --out DIR          where policy.json, config.json and curve.json go (default data/deeprm)
+  --out DIR          where policy.json, config.json and curve.json go (default runs/deeprm_<N>, N
+                     the next free number); it must be new or empty
+  --overwrite        replace the run in an existing --out folder (e.g. the shipped one: --out
+                     data/deeprm --overwrite; its other files are kept)
   --checkpoint K     also write them every K iterations (default 5)
 
 Each iteration prints its mean slowdown over the rollouts (-return / jobs of the job set), the
@@ -205,9 +211,17 @@ async function evaluate(argv: string[], io: Io): Promise<void> {
 interface TrainArgs {
   options: DeepRMTrainOptions;
   out: string;
+  overwrite: boolean;
   checkpoint: number;
   resume: string | null;
 }
+
+/** The run folders `npm run deeprm -- train` writes (config.json with its options and command). */
+const DEEPRM_RUN: RunKind = {
+  isRun: (c) => typeof c.options === "object" && String(c.command ?? "").startsWith("npm run deeprm -- train"),
+  entries: /^(config|policy|curve)\.json(\.tmp)?$/,
+  command: "npm run deeprm -- train",
+};
 
 function numberList(name: string, raw: string): number[] {
   return raw.split(",").map((x) => {
@@ -234,6 +248,7 @@ function parseTrain(argv: string[]): TrainArgs | "help" {
       seed: { type: "string" },
       resume: { type: "string" },
       out: { type: "string" },
+      overwrite: { type: "boolean" },
       checkpoint: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -255,7 +270,8 @@ function parseTrain(argv: string[]): TrainArgs | "help" {
       workers: integer("workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 0),
       seed: integer("seed", values.seed, 0, 0),
     },
-    out: values.out ?? path.join(__dirname, "..", "data", "deeprm"),
+    out: values.out !== undefined ? userPath(values.out) : nextNumbered(userPath(path.join("runs", "deeprm"))),
+    overwrite: values.overwrite ?? false,
     checkpoint: integer("checkpoint", values.checkpoint, 5, 1),
     resume: values.resume ?? null,
   };
@@ -286,7 +302,11 @@ async function train(argv: string[], io: Io): Promise<void> {
     return;
   }
   const o = args.options;
-  fs.mkdirSync(args.out, { recursive: true });
+  try {
+    prepareFolder(args.out, args.overwrite, DEEPRM_RUN);
+  } catch (e) {
+    throw e instanceof FolderError ? new UsageError(e.message) : e;
+  }
   let initialPolicy: SavedPolicy | undefined;
   if (args.resume) initialPolicy = JSON.parse(fs.readFileSync(args.resume, "utf8")) as SavedPolicy;
   const started = new Date();

@@ -307,24 +307,36 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
 
 export class FolderError extends Error {}
 
-function nextNumbered(base: string): string {
+export function nextNumbered(base: string): string {
   for (let n = 1; ; n++) {
     const candidate = `${base}_${n}`;
     if (!fs.existsSync(candidate)) return candidate;
   }
 }
 
-function isRunFolder(dir: string): boolean {
+/** A kind of run folder: how to recognise one, the entries a new run replaces, the command that writes it. */
+export interface RunKind {
+  isRun(config: Record<string, unknown>): boolean;
+  entries: RegExp;
+  command: string;
+}
+
+export const TRAIN_RUN: RunKind = {
+  isRun: (c) => c.createdBy === CREATED_BY || (typeof c.algo === "string" && typeof c.config === "object"), // also the first layout's config.json
+  entries: RUN_ENTRIES,
+  command: "npm run train",
+};
+
+function isRunFolder(dir: string, kind: RunKind = TRAIN_RUN): boolean {
   try {
-    const c = JSON.parse(fs.readFileSync(path.join(dir, CONFIG_FILE), "utf8"));
-    return c.createdBy === CREATED_BY || (typeof c.algo === "string" && typeof c.config === "object"); // also the first layout's config.json
+    return kind.isRun(JSON.parse(fs.readFileSync(path.join(dir, CONFIG_FILE), "utf8")) as Record<string, unknown>);
   } catch {
     return false;
   }
 }
 
-/** Make `out` ready for a new run, or explain why not. Returns whether the folder was created here. */
-export function prepareFolder(out: string, overwrite: boolean): boolean {
+/** Make `out` ready for a new run of `kind`, or explain why not. Returns whether the folder was created here. */
+export function prepareFolder(out: string, overwrite: boolean, kind: RunKind = TRAIN_RUN): boolean {
   const shown = shownPath(out);
   let stat: fs.Stats | undefined;
   try {
@@ -336,13 +348,13 @@ export function prepareFolder(out: string, overwrite: boolean): boolean {
   if (stat) {
     const entries = fs.readdirSync(out);
     if (entries.length > 0) {
-      if (!isRunFolder(out)) {
-        throw new FolderError(`--out ${shown} is not empty and holds no run (no config.json from npm run train); choose a new or empty folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
+      if (!isRunFolder(out, kind)) {
+        throw new FolderError(`--out ${shown} is not empty and holds no run (no config.json from ${kind.command}); choose a new or empty folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
       }
       if (!overwrite) {
         throw new FolderError(`--out ${shown} already holds a run. Add --overwrite to replace it, or choose a new folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
       }
-      for (const e of entries) if (RUN_ENTRIES.test(e)) fs.rmSync(path.join(out, e), { recursive: true, force: true });
+      for (const e of entries) if (kind.entries.test(e)) fs.rmSync(path.join(out, e), { recursive: true, force: true });
     }
     return false;
   }
