@@ -217,7 +217,7 @@ interface TrainArgs {
 }
 
 /** The run folders `npm run deeprm -- train` writes (config.json with its options and command). */
-const DEEPRM_RUN: RunKind = {
+export const DEEPRM_RUN: RunKind = {
   isRun: (c) => typeof c.options === "object" && String(c.command ?? "").startsWith("npm run deeprm -- train"),
   entries: /^(config|policy|curve)\.json(\.tmp)?$/,
   command: "npm run deeprm -- train",

@@ -20,6 +20,7 @@ import { meanConfidence } from "../src/stats";
 import { initTf } from "../src/tf";
 import { UsageError, parseOptions } from "./cli";
 import { CONFIG_FILE, type RunConfig, escapeHtml, makeFolders, page, shownPath, userPath } from "./runs";
+import { DEEPRM_RUN } from "./deeprm";
 import { positiveInt } from "./train";
 
 const OPTIONS = {
@@ -32,7 +33,8 @@ const OPTIONS = {
 
 const HELP = `Usage: npm run evaluate -- RUN_DIR [options]
 
-Plays the trained policy of every seed of a run folder (written by npm run train) for whole
+Plays the trained policy of every seed of a run folder (written by npm run train, or a folder of
+npm run deeprm -- train such as data/deeprm, played on DeepRM-v0) for whole
 episodes on the run's environment, without learning, and prints the mean return with a 95%
 confidence interval per seed (Student's t over its episodes) and over seeds (over the seeds' means).
 Episode k of every seed starts from reset seed 1,000,000 + k: the same starts for every seed, none
@@ -50,6 +52,7 @@ Options:
 Examples:
   npm run evaluate -- runs/a2c-CartPole-v1_1
   npm run evaluate -- runs/a2c-Pendulum-v1_1 --episodes 20 --deterministic --record pendulum.html
+  npm run evaluate -- data/deeprm --episodes 10 --record deeprm.html
 `;
 
 /** Reset seed of episode k (the same for every seed of the run). */
@@ -115,6 +118,12 @@ function readRunFolder(dir: string): RunToEvaluate {
     meta = JSON.parse(fs.readFileSync(configFile, "utf8")) as Partial<RunConfig>;
   } catch (e) {
     throw new UsageError(`${shownPath(configFile)} is not valid JSON (${(e as Error).message}).`);
+  }
+  if (DEEPRM_RUN.isRun(meta as Record<string, unknown>)) {
+    // a folder of npm run deeprm -- train (e.g. the shipped data/deeprm): one policy, for DeepRM-v0
+    const seed = Number((meta as { options?: { seed?: number } }).options?.seed ?? 0);
+    if (!fs.existsSync(path.join(dir, "policy.json"))) throw new UsageError(`${shownPath(dir)} holds no policy.json yet.`);
+    return { env: "DeepRM-v0", envKwargs: undefined, maxEpisodeSteps: undefined, policies: [{ seed, file: path.join(dir, "policy.json") }] };
   }
   const env = String(meta.env ?? meta.config?.env ?? "");
   if (!registeredIds().includes(env)) throw new UsageError(`${shownPath(configFile)}: environment ${JSON.stringify(env)} is not registered here (registered: ${registeredIds().join(", ")}).`);

@@ -56,7 +56,7 @@ test("evaluate: mean return with a 95% interval per seed and over seeds; determi
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("evaluate: a Pendulum run (continuous actions) records its pendulum; bad words are errors", () => {
+test("evaluate: a Pendulum run (continuous actions) records its pendulum; the shipped DeepRM policy its state image; bad words are errors", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglab-evaluate-"));
   const out = path.join(dir, "pendulum");
   assert.equal(run("train.ts", ["--algo", "a2c", "--env", "Pendulum-v1", "--steps", "256", "--set", "hiddenSizes=[8]", "--out", out, "--quiet"]).status, 0);
@@ -65,6 +65,11 @@ test("evaluate: a Pendulum run (continuous actions) records its pendulum; bad wo
   assert.match(r.stdout, /Pendulum-v1, 2 episodes per seed, deterministic actions\n.*\n0\s+-[\d.]+\s+\[/);
   assert.match(r.stdout, /over seeds: one seed, so no interval over seeds/);
   assert.ok(fs.readFileSync(path.join(dir, "p.html"), "utf8").includes("cut at the time limit"), "Pendulum's episodes end at 200 steps");
+  // The shipped DeepRM policy (a folder of npm run deeprm -- train): DeepRM's state image.
+  const d = run("evaluate.ts", [path.join(root, "data", "deeprm"), "--episodes", "1", "--json", "--record", path.join(dir, "deeprm.html")]);
+  assert.equal(d.status, 0, d.stderr);
+  assert.equal(JSON.parse(d.stdout).env, "DeepRM-v0");
+  assert.match(fs.readFileSync(path.join(dir, "deeprm.html"), "utf8"), /resource 1.*slot 1.*backlog/s, "the state image's parts");
   assert.match(usageError([out, "--episodes", "0"]), /--episodes must be an integer >= 1; received "0"/);
   assert.match(usageError([out, "--record", "x.gif"]), /give a file name ending in \.html/);
   assert.match(usageError([]), /give a run folder/);
