@@ -1,13 +1,17 @@
 /**
  * Checkpoints (src/algorithms/checkpoint.ts): an a2c run stopped after an iteration and continued
  * from its captured state (through JSON, as the run folder keeps it) computes the same history and
- * the same final parameters as a run that never stopped; only the clock columns differ.
+ * the same final parameters as a run that never stopped; only the clock columns differ. Its parts
+ * (random streams, vectors of environments) continue exactly on their own.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { a2c } from "../../src/algorithms/a2c";
 import type { TrainingState } from "../../src/algorithms/checkpoint";
 import type { IterationStats } from "../../src/algorithms/recorder";
+import { makeVector } from "../../src/envs/registry";
+import type { VectorEnv } from "../../src/envs/vector";
+import { Rng } from "../../src/rng";
 
 const clockless = (h: IterationStats[]) => h.map(({ wallTime: _w, stepsPerSecond: _s, ...row }) => JSON.stringify(row));
 
@@ -54,4 +58,29 @@ test("a checkpoint refuses another algorithm's state and a differently shaped ru
   await assert.rejects(a2c({ ...config, hiddenSizes: [16] }, { checkpoint: { resume: saved } }), /actor has \d+ parameters, this run's \d+: resume with the config it was saved with/);
   await assert.rejects(a2c(config, { checkpoint: { resume: { ...saved!, algorithm: "reinforce" } } }), /a reinforce run's; continue it with reinforce/);
   await assert.rejects(a2c({ ...config, scaleRewards: true }, { checkpoint: { resume: saved } }), /scaleRewards/);
+});
+
+test("the parts a checkpoint is made of continue exactly: Rng.getState/setState and VectorEnv.snapshot/restore", () => {
+  const rng = new Rng(11);
+  rng.normal(); // leaves a cached normal in the state
+  const copy = new Rng(0);
+  copy.setState(JSON.parse(JSON.stringify(rng.getState())));
+  assert.deepEqual(Array.from({ length: 5 }, () => copy.normal()), Array.from({ length: 5 }, () => rng.normal()));
+  assert.throws(() => copy.setState([1, 2, 3]), /Rng\.setState: expected what getState\(\) returned/);
+
+  const run = (env: VectorEnv, steps: number) => {
+    const out: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      env.step(new Float64Array(env.numEnvs).fill(t % 2));
+      out.push(...env.observations, ...env.rewards, ...env.terminated, ...env.episodeReturns);
+    }
+    return out;
+  };
+  const a = makeVector("CartPole-v1", 3);
+  a.reset({ seed: 5 });
+  run(a, 17);
+  const b = makeVector("CartPole-v1", 3);
+  b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+  assert.deepEqual(run(b, 40), run(a, 40), "the same steps, episode ends and resets after the snapshot");
+  assert.throws(() => makeVector("CartPole-v1", 2).restore(a.snapshot()), /the snapshot is of 3 copies/);
 });
