@@ -128,6 +128,14 @@ export function mergeShards(runs: LoadedRun[]): LoadedRun[] {
   });
 }
 
+/** A sentence naming the runs that have no value of `y` to draw (a return needs an ended episode). */
+function emptyNote(runs: LoadedRun[], labels: string[], y: string): string {
+  const empty = labels.filter((_, i) => runs[i].seeds.every((s) => s.rows.every((row) => !Number.isFinite(row[y]))));
+  if (empty.length === 0) return "";
+  const why = y.toLowerCase().includes("return") || y === "meanLength" ? ": no episode ended in them" : "";
+  return `<p class="note"><b>Nothing to draw</b> for ${empty.map(escapeHtml).join(", ")}: no value of ${escapeHtml(y)}${why}.</p>`;
+}
+
 /** A run's status in words, for its label ("" when it finished). */
 function statusNote(r: LoadedRun): string {
   const s = r.meta.status;
@@ -209,6 +217,7 @@ export function main(argv: string[]): void {
     `<h1>${escapeHtml(title)}</h1>` +
     `<p class="note">Per run: the mean over its seeds (thick line)${band !== "none" ? ` and, shaded, the ${escapeHtml(BAND_TEXT[band])}` : ""}` +
     `${target !== null ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value. Click a legend entry to hide a run.</p>` +
+    emptyNote(runs, labels, y) +
     figureHtml(fig, "runs") +
     `<h2>Runs</h2>` +
     htmlTable(["run", "algorithm", "environment", "seeds", "env steps", `final ${escapeHtml(y)} (mean over seeds)`, "wall time", "library", "folder"], rows);

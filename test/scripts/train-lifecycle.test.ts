@@ -121,6 +121,8 @@ test("a run in which no episode ends finishes and says so (CLI and runSeeds)", a
   assert.match(summary.note, /no episode ended/);
   assert.ok(fs.existsSync(path.join(out, "seed0", "policy.json")));
   assert.match(fs.readFileSync(path.join(out, "learning-curve.html"), "utf8"), /<b>No curve:<\/b> no episode ended/);
+  plot([out, "--out", path.join(dir, "plot.html")]);
+  assert.match(fs.readFileSync(path.join(dir, "plot.html"), "utf8"), /<b>Nothing to draw<\/b> for pendulum: no value of meanReturn100: no episode ended in them/);
 
   const runs = await runSeeds({ algorithm: "a2c", config: { env: "Pendulum-v1", totalSteps: 512, hiddenSizes: [8] } }, [0, 1], { progress: "none" });
   assert.equal(runs.runs.length, 2);
