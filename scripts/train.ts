@@ -200,9 +200,10 @@ interface Plan {
 
 function readConfigArg(arg: string, option: string): Partial<RunConfig> {
   let file = userPath(arg);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, CONFIG_FILE);
+  const folder = fs.existsSync(file) && fs.statSync(file).isDirectory();
+  if (option === "--resume" && fs.existsSync(file) && !folder) throw new UsageError(`--resume ${arg}: give the run folder, not a file.`);
+  if (folder) file = path.join(file, CONFIG_FILE);
   if (!fs.existsSync(file)) throw new UsageError(`${option} ${arg}: ${shownPath(file)} does not exist; give a run folder${option === "--config" ? " or its config.json" : ""}.`);
-  if (option === "--resume" && path.basename(file) !== CONFIG_FILE) throw new UsageError(`--resume ${arg}: give the run folder, not a file.`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunConfig>;
   } catch (e) {

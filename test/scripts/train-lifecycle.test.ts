@@ -105,6 +105,8 @@ test("--checkpoint N saves each seed's state every N iterations", () => {
   assert.equal(state.iteration, 9, "10 iterations, saved after 3, 6 and 9");
   assert.equal(state.record.history.length, 9);
   assert.match(usageError(["--algo", "a2c", "--checkpoint", "0"]), /--checkpoint must be an integer >= 1; received "0"/);
+  assert.match(usageError(["--resume", path.join(out, "config.json")]), /--resume .*config\.json: give the run folder, not a file/);
+  assert.match(usageError(["--resume", path.join(dir, "nothing")]), /--resume .*nothing: .*does not exist; give a run folder\./);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
