@@ -42,7 +42,7 @@ function trainInterrupted(args: string[]): Promise<{ code: number | null; stdout
 }
 
 // Small networks and segments: many short iterations, so that the signal arrives mid-run.
-const RUN = ["--algo", "a2c", "--seeds", "0,1", "--steps", "12800", "--set", "hiddenSizes=[8]", "--set", "numEnvs=4", "--set", "nSteps=8", "--workers", "2"];
+const RUN = ["--algo", "a2c", "--seeds", "0,1", "--steps", "6400", "--set", "hiddenSizes=[8]", "--set", "numEnvs=4", "--set", "nSteps=8", "--workers", "2"];
 
 test("SIGINT saves every seed (policy, critic + optimiser state), the summary and the page, marked interrupted; --resume continues to the uninterrupted history", async () => {
   const dir = tmp();
@@ -57,7 +57,7 @@ test("SIGINT saves every seed (policy, critic + optimiser state), the summary an
   for (const seed of [0, 1]) {
     const s = summary.seeds.find((x: { seed: number }) => x.seed === seed);
     assert.equal(s.status, "interrupted");
-    assert.ok(s.envSteps < 12800, `seed ${seed} stopped early (${s.envSteps} steps)`);
+    assert.ok(s.envSteps < 6400, `seed ${seed} stopped early (${s.envSteps} steps)`);
     assert.equal(s.checkpoint, `seed${seed}/checkpoint.json`);
     const files = fs.readdirSync(path.join(out, `seed${seed}`)).sort();
     assert.deepEqual(files, ["checkpoint.json", "policy.json", "progress.csv", "progress.json"]);
@@ -83,7 +83,7 @@ test("SIGINT saves every seed (policy, critic + optimiser state), the summary an
   assert.equal(w.status, 0, w.stderr);
   for (const seed of [0, 1]) {
     const a = clockless(path.join(out, `seed${seed}`, "progress.csv"));
-    assert.equal(a.length, 12800 / 32, "every iteration once");
+    assert.equal(a.length, 6400 / 32, "every iteration once");
     assert.deepEqual(a, clockless(path.join(whole, `seed${seed}`, "progress.csv")), `seed ${seed}: the resumed history is the uninterrupted one`);
     assert.deepEqual(json(path.join(out, `seed${seed}`, "policy.json")), json(path.join(whole, `seed${seed}`, "policy.json")), `seed ${seed}: the same final policy`);
     assert.ok(!fs.existsSync(path.join(out, `seed${seed}`, "checkpoint.json")), "a finished seed's checkpoint is removed");
