@@ -418,7 +418,7 @@ function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: See
     `Thin lines: each seed's mean return over its last 100 episodes; thick line: their mean` +
     `${target !== null && target !== undefined ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value in the mean.</p>` +
     (meta.status === "interrupted" ? `<p class="note"><b>Interrupted</b> (Ctrl-C or SIGTERM): the seeds marked so stopped early. Continue with <code>npm run train -- --resume ${escapeHtml(shownPath(out))}</code>.</p>` : "") +
-    (result.runs.every((r) => (r.history.at(-1)?.totalEpisodes ?? 0) === 0) ? `<p class="note"><b>No curve:</b> ${escapeHtml(noEpisodeNote(Number(plan.resolved.totalSteps)))}.</p>` : "") +
+    (result.runs.every((r) => (r.history.at(-1)?.totalEpisodes ?? 0) === 0) ? `<p class="note"><b>No curve:</b> ${escapeHtml(noEpisodeNote(plan))}.</p>` : "") +
     pageFigureHtml(fig, "curve", PLOTLY_WHERE) +
     `<h2>Seeds</h2>${summary}` +
     `<h2>Config</h2><p class="note">Every field as the run used it, defaults filled in (null: not set). Seeds come from the seed list.</p>` +
@@ -502,9 +502,14 @@ function summarize(run: SeedRun, status: SeedSummary["status"], checkpoint: stri
   return { seed: run.seed, status, iterations: run.history.length, envSteps: last?.envSteps ?? 0, episodes: last?.totalEpisodes ?? 0, meanReturn100: mean !== undefined && Number.isFinite(mean) ? mean : null, solvedAtSteps: run.solvedAtSteps, wallTime: last?.wallTime ?? 0, checkpoint };
 }
 
-/** The sentence a summary gives when no episode ended (no return to report). */
-export function noEpisodeNote(steps: number): string {
-  return `no episode ended within ${steps.toLocaleString("en-US")} env steps, so there is no return to report; give a larger --steps (an episode must end for its return to count)`;
+/** The sentence a summary gives when no episode ended (no return to report), with the copies' lengths when known. */
+export function noEpisodeNote(plan: Pick<Plan, "env" | "resolved">): string {
+  const steps = Number(plan.resolved.totalSteps);
+  const copies = Number(plan.resolved.numEnvs ?? 1);
+  const limit = (plan.resolved.maxEpisodeSteps as number | null | undefined) ?? registration(plan.env).maxEpisodeSteps;
+  const perCopy = Math.ceil(steps / copies);
+  const why = copies > 1 ? ` (${copies} copies of about ${perCopy.toLocaleString("en-US")} steps each${limit !== null ? `; ${plan.env}'s episodes last up to ${limit} steps` : ""})` : limit !== null ? ` (${plan.env}'s episodes last up to ${limit} steps)` : "";
+  return `no episode ended within ${steps.toLocaleString("en-US")} env steps${why}, so there is no return to report; give a larger --steps (an episode must end for its return to count)`;
 }
 
 async function main(): Promise<void> {
@@ -623,7 +628,7 @@ async function main(): Promise<void> {
     return summarize(run, "interrupted", hasCheckpoint ? `seed${seed}/${CHECKPOINT_FILE}` : `none: ${run.checkpointError ?? "not saved"}`);
   });
   const status: RunStatus = summary.every((s) => s.status === "finished") ? "finished" : "interrupted";
-  const noEpisodes = summary.every((s) => s.episodes === 0) ? noEpisodeNote(Number(plan.resolved.totalSteps)) : undefined;
+  const noEpisodes = summary.every((s) => s.episodes === 0) ? noEpisodeNote(plan) : undefined;
   write("summary.json", JSON.stringify({ status, seconds, ...(noEpisodes ? { note: noEpisodes } : {}), seeds: summary }, null, 2) + "\n");
   write(CONFIG_FILE, JSON.stringify({ ...meta, status }, null, 2) + "\n");
   write("learning-curve.html", learningCurvePage(out, plan, { ...meta, status }, { ...result, runs: all }, seconds));
