@@ -1,13 +1,16 @@
 /**
- * Run folders, as `npm run train` writes them and `npm run plot` reads them:
+ * Run folders, as `npm run train` writes them and `npm run plot` and `npm run evaluate` read them:
  *
  * ```
  * <out>/config.json          what ran: algorithm, environment, seeds, the full resolved config (every
- *                            default filled in), library version and git commit, the command line
+ *                            default filled in), library version and git commit, the command line,
+ *                            its status (running, finished, interrupted, failed) and --shard
  * <out>/seed<N>/progress.csv one row per iteration, the history's columns (empty cell: no value)
  * <out>/seed<N>/progress.json the same rows as JSON (null: no value)
  * <out>/seed<N>/policy.json  the trained policy (`loadPolicy`)
- * <out>/summary.json         per seed: iterations, env steps, final mean return, when the target was reached
+ * <out>/seed<N>/checkpoint.json the seed's whole training state, for --resume (src/algorithms/checkpoint.ts)
+ * <out>/summary.json         per seed: status, iterations, env steps, final mean return (null: no episode
+ *                            ended), when the target was reached, its checkpoint
  * <out>/learning-curve.html  per-seed curves and their mean, the config as a table: a static SVG that opens
  *                            anywhere, interactive where plotly.min.js is found (see `plotlySources`)
  * ```
