@@ -26,8 +26,8 @@ import { type Figure, type Series, lineChart } from "../src/plot/figure";
 export const ROOT = path.resolve(__dirname, "..");
 export const CONFIG_FILE = "config.json";
 export const CREATED_BY = "policy-gradient-lab: npm run train";
-/** Files and folders a run folder holds (what `--overwrite` removes). */
-export const RUN_ENTRIES = /^(config\.json|summary\.json|learning-curve\.html|plotly\.min\.js|seed\d+|history-seed\d+\.json|policy-seed\d+\.json)$/;
+/** Files and folders a run folder holds (what `--overwrite` removes; `.tmp`: one being written when a second Ctrl-C came). */
+export const RUN_ENTRIES = /^(config\.json|summary\.json|learning-curve\.html|plotly\.min\.js|seed\d+|history-seed\d+\.json|policy-seed\d+\.json)(\.tmp)?$/;
 
 /** A user's path: relative to the folder `npm run` was started from (npm itself runs in the project root). */
 export function userPath(p: string): string {
