@@ -32,7 +32,7 @@ import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
 import { A2C_ADVANTAGES, type A2CConfig, advantagesOf, buildA2C, resolveA2CFields } from "./a2c";
-import { cannotCapture } from "./checkpoint";
+import { cannotCapture, refuseResume } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, oneOf } from "./config";
 import { type SharedNet, SharedAdam, flatGradient, sharedNet } from "./hogwild";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
@@ -116,6 +116,7 @@ function startWorker(workerData: unknown): Worker {
 export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { updates: A3CUpdate[] }> {
   // ---- the initial parameters, made exactly as a2c makes them, in shared memory
   const c = resolveA3CConfig(config);
+  refuseResume("a3c", callbacks.checkpoint);
   await initTf({ quiet: true });
   const recorder = new Recorder();
   const { setup, policy, critics } = buildA2C("a3c", c, 1);

@@ -20,7 +20,7 @@ import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
-import { cannotCapture } from "./checkpoint";
+import { cannotCapture, refuseResume } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -130,6 +130,7 @@ function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: Ca
 export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { critic: ActionValueCritic<never> }> {
   // ---- setup
   const c = resolveActorCriticConfig(config);
+  refuseResume("actorCritic", callbacks.checkpoint);
   await initTf({ quiet: true });
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs, c.maxEpisodeSteps);
   if (!setup.discrete) {

@@ -18,8 +18,8 @@
  * const rest = await a2c(config, { checkpoint: { resume: saved } });   // rest.history: iterations 1 .. the end
  * ```
  *
- * a2c supports it; the other algorithms stop when asked (`after` returning true) but cannot capture
- * their state yet (`capture` throws and says so).
+ * a2c and reinforce (batch collection, not `groups`) support it; the other algorithms stop when
+ * asked (`after` returning true) but cannot capture their state yet (`capture` throws and says so).
  */
 import type { CollectorSnapshot, Collector } from "../rollout/collector";
 import type { Rng } from "../rng";
@@ -47,6 +47,8 @@ export interface TrainingState {
   optimizers: Record<string, SavedOptimizer>;
   rngs: Record<string, number[]>;
   moments: Record<string, { mean: number[]; variance: number[]; count: number }>;
+  /** Small objects of plain fields (e.g. a moving-average baseline), field by field. */
+  objects?: Record<string, Record<string, unknown>>;
   collector: CollectorSnapshot;
   record: RecorderSnapshot;
 }
@@ -68,6 +70,8 @@ export interface RunParts {
   optimizers: Record<string, tf.Optimizer>;
   rngs: Record<string, Rng>;
   moments: Record<string, RunningMoments>;
+  /** Objects whose own fields are plain numbers and flags (saved and put back field by field). */
+  objects?: Record<string, object>;
   collector: Collector;
   recorder: Recorder;
 }
@@ -111,6 +115,7 @@ export async function captureState(algorithm: string, iteration: number, parts: 
     optimizers,
     rngs: mapValues(parts.rngs, (r) => r.getState()),
     moments: mapValues(parts.moments, (m) => ({ mean: Array.from(m.mean), variance: Array.from(m.variance), count: m.count })),
+    objects: mapValues(parts.objects ?? {}, (o) => ({ ...o }) as Record<string, unknown>),
     collector: parts.collector.snapshot(),
     record: parts.recorder.snapshot(),
   };
@@ -127,6 +132,7 @@ export async function restoreState(algorithm: string, state: TrainingState, part
   same("networks", state.params, parts.params);
   same("optimisers", state.optimizers, parts.optimizers);
   same("normalisers", state.moments, parts.moments);
+  same("other parts", state.objects ?? {}, parts.objects ?? {});
   for (const [name, p] of Object.entries(parts.params)) {
     const saved = state.params[name];
     if (saved.length !== p.getParams().length) throw new RangeError(`${algorithm}: the checkpoint's ${name} has ${saved.length} parameters, this run's ${p.getParams().length}: resume with the config it was saved with.`);
@@ -139,12 +145,18 @@ export async function restoreState(algorithm: string, state: TrainingState, part
     m.variance.set(state.moments[name].variance);
     m.count = state.moments[name].count;
   }
+  for (const [name, o] of Object.entries(parts.objects ?? {})) Object.assign(o, state.objects![name]);
   parts.collector.restore(state.collector);
   parts.recorder.restore(state.record);
   return state.iteration;
 }
 
+/** For the algorithms that cannot continue a run yet: a `resume` given to them is an error, not ignored. */
+export function refuseResume(algorithm: string, hooks: CheckpointHooks | undefined): void {
+  if (hooks?.resume) throw new RangeError(`${algorithm} cannot continue a run from a checkpoint yet (a2c and reinforce without groups can); start it afresh.`);
+}
+
 /** For the algorithms that cannot capture their state yet: `capture` says so. */
 export function cannotCapture(algorithm: string): () => Promise<TrainingState> {
-  return () => Promise.reject(new Error(`${algorithm} cannot save its training state yet (a2c can): the policy is saved, but the run cannot be continued.`));
+  return () => Promise.reject(new Error(`${algorithm} cannot save its training state yet (a2c and reinforce without groups can): the policy is saved, but the run cannot be continued.`));
 }

@@ -39,7 +39,7 @@ import { type Batch, type PsiEstimator, emptyBatch, spanBatch, spans } from "../
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
-import { cannotCapture } from "./checkpoint";
+import { type RunParts, cannotCapture, captureState, refuseResume, restoreState } from "./checkpoint";
 import { checkKeys, fail, finite, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, show, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, type IterationStats, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -322,7 +322,17 @@ async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePo
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
   const stall = new StallGuard("reinforce", collector, c.lr);
-  for (let iteration = 1; collector.steps < c.totalSteps && (c.iterations === null || iteration <= c.iterations); iteration++) {
+  const parts: RunParts = {
+    params: { policy, ...(critic ? { critic: critic.net } : {}) },
+    optimizers: { policy: optimizer, ...(critic ? { critic: critic.optimizer } : {}) },
+    rngs: { actions: rng },
+    moments: {},
+    objects: { movingAverage: moving },
+    collector,
+    recorder,
+  };
+  const resumed = callbacks.checkpoint?.resume ? await restoreState("reinforce", callbacks.checkpoint.resume, parts) : 0;
+  for (let iteration = resumed + 1; collector.steps < c.totalSteps && (c.iterations === null || iteration <= c.iterations) && recorder.solvedAtSteps === null; iteration++) {
     // ---- collect: batchSteps steps (never past the budget); the episodes that ended in them
     const batch = collector.episodes(policy, rng, Math.min(c.batchSteps, c.totalSteps - collector.steps), c.gamma);
     recorder.record(batch);
@@ -358,7 +368,7 @@ async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePo
     // ---- log
     const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
     await callbacks.onIteration?.(stats);
-    if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce")))) break;
+    if (await callbacks.checkpoint?.after?.(iteration, () => captureState("reinforce", iteration, parts))) break;
   }
 }
 
@@ -485,6 +495,7 @@ export interface GroupWorkerData {
 
 /** Iterations of grouped collection: G groups (here or on workers), their gradients summed in order, one step. */
 async function groupedIterations(c: Resolved, setup: EnvSetup, policy: TrainablePolicy, optimizer: tf.Optimizer, recorder: Recorder, callbacks: ReinforceCallbacks): Promise<void> {
+  refuseResume("reinforce with groups", callbacks.checkpoint);
   const groups = c.groups as NonNullable<Resolved["groups"]>;
   const local = c.workers === 0 ? new GroupRunner(c, setup, policy) : null;
   const pool = c.workers > 0 ? await WorkerPool.start<GroupTask, GroupResult>(c.workers, __dirname, "reinforce-worker", { config: { ...c, initialPolicy: null } } satisfies GroupWorkerData, "reinforce") : null;
@@ -531,7 +542,7 @@ async function groupedIterations(c: Resolved, setup: EnvSetup, policy: Trainable
       const stats = recorder.finish(iteration, steps, { policyLoss: loss, criticLoss: NaN, entropy: entropySum / entropyRows, gradNorm }, c.targetReturn);
       await callbacks.onGroups?.({ stats, groups: tasks.map((t, i) => ({ reset: t.reset, returns: results[i].returns, lengths: results[i].lengths })), policy });
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce")))) break;
+      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce with groups")))) break;
     }
   } finally {
     await pool?.close();

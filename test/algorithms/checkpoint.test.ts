@@ -1,5 +1,5 @@
 /**
- * Checkpoints (src/algorithms/checkpoint.ts): an a2c run stopped after an iteration and continued
+ * Checkpoints (src/algorithms/checkpoint.ts): an a2c or reinforce run stopped after an iteration and continued
  * from its captured state (through JSON, as the run folder keeps it) computes the same history and
  * the same final parameters as a run that never stopped; only the clock columns differ. Its parts
  * (random streams, vectors of environments) continue exactly on their own.
@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { a2c } from "../../src/algorithms/a2c";
+import { actorCritic } from "../../src/algorithms/actor-critic";
+import { reinforce } from "../../src/algorithms/reinforce";
 import type { TrainingState } from "../../src/algorithms/checkpoint";
 import type { IterationStats } from "../../src/algorithms/recorder";
 import { makeVector } from "../../src/envs/registry";
@@ -50,6 +52,36 @@ for (const [name, extra] of cases) {
     resumed.policy.dispose();
   });
 }
+
+async function reinforceStoppedAndContinued(config: Parameters<typeof reinforce>[0], stopAfter: number) {
+  let saved: TrainingState | undefined;
+  const first = await reinforce(config, { checkpoint: { after: async (i, capture) => (i < stopAfter ? false : ((saved = JSON.parse(JSON.stringify(await capture()))), true)) } });
+  first.policy.dispose();
+  return reinforce(config, { checkpoint: { resume: saved } });
+}
+
+for (const baseline of ["value", "movingAverage", "optimal"] as const) {
+  test(`reinforce (baseline ${baseline}) stopped after iteration 2 and resumed equals the uninterrupted run`, async () => {
+    const config = { numEnvs: 2, batchSteps: 200, hiddenSizes: [8], valueHiddenSizes: [8], totalSteps: 1000, baseline, seed: 2 };
+    const whole = await reinforce(config);
+    const resumed = await reinforceStoppedAndContinued(config, 2);
+    assert.equal(resumed.history.length, whole.history.length);
+    assert.deepEqual(clockless(resumed.history), clockless(whole.history));
+    assert.deepEqual(Array.from(resumed.policy.getParams()), Array.from(whole.policy.getParams()));
+    whole.policy.dispose();
+    resumed.policy.dispose();
+  });
+}
+
+test("the algorithms that cannot continue a run refuse a checkpoint instead of ignoring it", async () => {
+  let saved: TrainingState | undefined;
+  (await a2c({ numEnvs: 2, nSteps: 4, hiddenSizes: [8], totalSteps: 16 }, { checkpoint: { after: async (_i, capture) => ((saved = await capture()), true) } })).policy.dispose();
+  await assert.rejects(actorCritic({ totalSteps: 100 }, { checkpoint: { resume: saved } }), /actorCritic cannot continue a run from a checkpoint yet/);
+  await assert.rejects(reinforce({ env: "DeepRM-v0", groups: { count: 1, size: 2 }, workers: 0, totalSteps: 100 }, { checkpoint: { resume: saved } }), /reinforce with groups cannot continue a run/);
+  let why = "";
+  (await actorCritic({ totalSteps: 400, batchSteps: 200 }, { checkpoint: { after: async (_i, capture) => { await capture().catch((e: Error) => (why = e.message)); return true; } } })).policy.dispose();
+  assert.match(why, /actorCritic cannot save its training state yet .*: the policy is saved, but the run cannot be continued/);
+});
 
 test("a checkpoint refuses another algorithm's state and a differently shaped run, naming the fix", async () => {
   let saved: TrainingState | undefined;
