@@ -3,8 +3,9 @@
  * a run can stop (Ctrl-C, a time limit) and continue later exactly where it was.
  *
  * A run's state is its networks' parameters, its optimisers' slots (Adam's moments, RMSProp's mean
- * squares, through `optimizer.getWeights()` / `setWeights()`), its random streams, its collector
- * (the environments' physical states, their random streams, the episodes in progress) and its record
+ * squares, through `optimizer.getWeights()` / `setWeights()`), its random streams, its normalisers'
+ * running statistics and small stateful helpers (a moving-average baseline), its collector (the
+ * environments' physical states, their random streams, the episodes in progress) and its record
  * (history and every episode's return). Continued from it with the same config, a run takes the
  * same steps and computes the same numbers as a run that never stopped; only `wallTime` and
  * `stepsPerSecond` differ (the clock).
@@ -19,7 +20,8 @@
  * ```
  *
  * a2c and reinforce (batch collection, not `groups`) support it; the other algorithms stop when
- * asked (`after` returning true) but cannot capture their state yet (`capture` throws and says so).
+ * asked (`after` returning true) but cannot capture their state yet (`capture` throws and says so)
+ * and refuse a `resume`.
  */
 import type { CollectorSnapshot, Collector } from "../rollout/collector";
 import type { Rng } from "../rng";
