@@ -108,9 +108,9 @@ Progress goes to stderr: one line per seed updated in place on a terminal, plain
 tenth of a seed's budget when stderr is not a terminal or CI is set.
 
 Ctrl-C (SIGINT) or SIGTERM stops every seed at the end of its iteration and saves it: policy.json,
-checkpoint.json (a2c, reinforce: critic, optimiser, random and environment state, for --resume),
-summary.json and the page; the run is marked "interrupted" in config.json and summary.json (exit
-code 130). A second Ctrl-C stops at once, saving nothing more.
+checkpoint.json (a2c, reinforce, actorCritic: critic, optimiser, random and environment state, for
+--resume), summary.json and the page; the run is marked "interrupted" in config.json and
+summary.json (exit code 130). A second Ctrl-C stops at once, saving nothing more.
 
 Environments:
 ${envs.join("\n")}

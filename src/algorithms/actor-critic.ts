@@ -20,7 +20,7 @@ import { type Batch, type PsiEstimator, nextValuesOf } from "../rollout/batch";
 import { Collector } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf, tf } from "../tf";
-import { cannotCapture, refuseResume } from "./checkpoint";
+import { type RunParts, cannotCapture, captureState, refuseResume, restoreState } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -130,7 +130,6 @@ function criticValues(batch: Batch, critic: ActionValueCritic<never>, policy: Ca
 export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { critic: ActionValueCritic<never> }> {
   // ---- setup
   const c = resolveActorCriticConfig(config);
-  refuseResume("actorCritic", callbacks.checkpoint);
   await initTf({ quiet: true });
   const setup = setupEnv(c.env, c.envKwargs, c.numEnvs, c.maxEpisodeSteps);
   if (!setup.discrete) {
@@ -155,8 +154,14 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
   const collector = new Collector(setup.env, { seed: c.seed });
   const stall = new StallGuard("actorCritic", collector, c.lr);
   const recorder = new Recorder();
+  // checkpoints: a network critic's weights and optimiser are saved with the rest; a table critic is not yet
+  const net = critic instanceof MlpActionValue ? critic : null;
+  const parts: RunParts = { params: { actor: policy, ...(net ? { critic: net.net } : {}) }, optimizers: { actor: optimizer, ...(net ? { critic: net.optimizer } : {}) }, rngs: { actions: rng }, moments: {}, collector, recorder };
+  const capture = (iteration: number) => (net ? captureState("actorCritic", iteration, parts) : cannotCapture("actorCritic with a table critic")());
   try {
-    for (let iteration = 1; collector.steps < c.totalSteps; iteration++) {
+    if (!net) refuseResume("actorCritic with a table critic", callbacks.checkpoint);
+    const resumed = callbacks.checkpoint?.resume ? await restoreState("actorCritic", callbacks.checkpoint.resume, parts) : 0;
+    for (let iteration = resumed + 1; collector.steps < c.totalSteps && recorder.solvedAtSteps === null; iteration++) {
       // ---- collect: batchSteps steps (never past the budget); the episodes that ended in them
       const batch = collector.episodes(policy, rng, Math.min(c.batchSteps, c.totalSteps - collector.steps), c.gamma);
       recorder.record(batch);
@@ -184,7 +189,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
       // ---- log
       const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("actorCritic")))) break;
+      if (await callbacks.checkpoint?.after?.(iteration, () => capture(iteration))) break;
     }
   } catch (e) {
     policy.dispose();

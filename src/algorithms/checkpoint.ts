@@ -19,9 +19,10 @@
  * const rest = await a2c(config, { checkpoint: { resume: saved } });   // rest.history: iterations 1 .. the end
  * ```
  *
- * a2c and reinforce (batch collection, not `groups`) support it; the other algorithms stop when
- * asked (`after` returning true) but cannot capture their state yet (`capture` throws and says so)
- * and refuse a `resume`.
+ * a2c, reinforce (batch collection, not `groups`) and actorCritic (with a network critic) support
+ * it; the others (a3c, grouped reinforce, actorCritic with a table critic) stop when asked (`after`
+ * returning true) but cannot capture their state yet (`capture` throws and says so) and refuse a
+ * `resume`.
  */
 import type { CollectorSnapshot, Collector } from "../rollout/collector";
 import type { Rng } from "../rng";
@@ -155,10 +156,10 @@ export async function restoreState(algorithm: string, state: TrainingState, part
 
 /** For the algorithms that cannot continue a run yet: a `resume` given to them is an error, not ignored. */
 export function refuseResume(algorithm: string, hooks: CheckpointHooks | undefined): void {
-  if (hooks?.resume) throw new RangeError(`${algorithm} cannot continue a run from a checkpoint yet (a2c and reinforce without groups can); start it afresh.`);
+  if (hooks?.resume) throw new RangeError(`${algorithm} cannot continue a run from a checkpoint yet (a2c, reinforce without groups and actorCritic with a network critic can); start it afresh.`);
 }
 
 /** For the algorithms that cannot capture their state yet: `capture` says so. */
 export function cannotCapture(algorithm: string): () => Promise<TrainingState> {
-  return () => Promise.reject(new Error(`${algorithm} cannot save its training state yet (a2c and reinforce without groups can): the policy is saved, but the run cannot be continued.`));
+  return () => Promise.reject(new Error(`${algorithm} cannot save its training state yet (a2c, reinforce without groups and actorCritic with a network critic can): the policy is saved, but the run cannot be continued.`));
 }

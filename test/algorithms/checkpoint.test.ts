@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { a2c } from "../../src/algorithms/a2c";
+import { a3c } from "../../src/algorithms/a3c";
 import { actorCritic } from "../../src/algorithms/actor-critic";
 import { reinforce } from "../../src/algorithms/reinforce";
 import type { TrainingState } from "../../src/algorithms/checkpoint";
@@ -73,14 +74,29 @@ for (const baseline of ["value", "movingAverage", "optimal"] as const) {
   });
 }
 
+for (const critic of ["sarsa", "qlearning"] as const) {
+  test(`actorCritic (${critic}, a network critic) stopped after iteration 2 and resumed equals the uninterrupted run`, async () => {
+    const config = { numEnvs: 2, batchSteps: 200, hiddenSizes: [8], totalSteps: 1000, critic, seed: 4 };
+    let saved: TrainingState | undefined;
+    const whole = await actorCritic(config);
+    (await actorCritic(config, { checkpoint: { after: async (i, capture) => (i < 2 ? false : ((saved = JSON.parse(JSON.stringify(await capture()))), true)) } })).policy.dispose();
+    const resumed = await actorCritic(config, { checkpoint: { resume: saved } });
+    assert.deepEqual(clockless(resumed.history), clockless(whole.history));
+    assert.deepEqual(Array.from(resumed.policy.getParams()), Array.from(whole.policy.getParams()));
+    whole.policy.dispose();
+    resumed.policy.dispose();
+  });
+}
+
 test("the algorithms that cannot continue a run refuse a checkpoint instead of ignoring it", async () => {
   let saved: TrainingState | undefined;
   (await a2c({ numEnvs: 2, nSteps: 4, hiddenSizes: [8], totalSteps: 16 }, { checkpoint: { after: async (_i, capture) => ((saved = await capture()), true) } })).policy.dispose();
-  await assert.rejects(actorCritic({ totalSteps: 100 }, { checkpoint: { resume: saved } }), /actorCritic cannot continue a run from a checkpoint yet/);
+  await assert.rejects(actorCritic({ env: "GridWorld-v0", totalSteps: 100 }, { checkpoint: { resume: saved } }), /actorCritic with a table critic cannot continue a run from a checkpoint yet/);
+  await assert.rejects(a3c({ totalSteps: 100 }, { checkpoint: { resume: saved } }), /a3c cannot continue a run from a checkpoint yet/);
   await assert.rejects(reinforce({ env: "DeepRM-v0", groups: { count: 1, size: 2 }, workers: 0, totalSteps: 100 }, { checkpoint: { resume: saved } }), /reinforce with groups cannot continue a run/);
   let why = "";
-  (await actorCritic({ totalSteps: 400, batchSteps: 200 }, { checkpoint: { after: async (_i, capture) => { await capture().catch((e: Error) => (why = e.message)); return true; } } })).policy.dispose();
-  assert.match(why, /actorCritic cannot save its training state yet .*: the policy is saved, but the run cannot be continued/);
+  (await actorCritic({ env: "GridWorld-v0", totalSteps: 400, batchSteps: 200 }, { checkpoint: { after: async (_i, capture) => { await capture().catch((e: Error) => (why = e.message)); return true; } } })).policy.dispose();
+  assert.match(why, /actorCritic with a table critic cannot save its training state yet .*: the policy is saved, but the run cannot be continued/);
 });
 
 test("a checkpoint refuses another algorithm's state and a differently shaped run, naming the fix", async () => {
