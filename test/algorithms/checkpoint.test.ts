@@ -10,6 +10,7 @@ import { a2c } from "../../src/algorithms/a2c";
 import { a3c } from "../../src/algorithms/a3c";
 import { actorCritic } from "../../src/algorithms/actor-critic";
 import { reinforce } from "../../src/algorithms/reinforce";
+import { movingAverageBaseline } from "../../src/baselines/index";
 import type { TrainingState } from "../../src/algorithms/checkpoint";
 import type { IterationStats } from "../../src/algorithms/recorder";
 import { makeVector } from "../../src/envs/registry";
@@ -73,6 +74,19 @@ for (const baseline of ["value", "movingAverage", "optimal"] as const) {
     resumed.policy.dispose();
   });
 }
+
+test("a baseline function's running state (movingAverageBaseline(a).state) is saved and put back into a fresh one", async () => {
+  const config = () => ({ numEnvs: 2, batchSteps: 200, hiddenSizes: [8], totalSteps: 1000, baseline: movingAverageBaseline(0.1), seed: 2 });
+  const whole = await reinforce(config());
+  let saved: TrainingState | undefined;
+  (await reinforce(config(), { checkpoint: { after: async (i, capture) => (i < 2 ? false : ((saved = JSON.parse(JSON.stringify(await capture()))), true)) } })).policy.dispose();
+  assert.deepEqual(Object.keys(saved!.objects ?? {}), ["baseline"]);
+  const resumed = await reinforce(config(), { checkpoint: { resume: saved } });
+  assert.deepEqual(clockless(resumed.history), clockless(whole.history));
+  assert.deepEqual(Array.from(resumed.policy.getParams()), Array.from(whole.policy.getParams()));
+  whole.policy.dispose();
+  resumed.policy.dispose();
+});
 
 for (const critic of ["sarsa", "qlearning"] as const) {
   test(`actorCritic (${critic}, a network critic) stopped after iteration 2 and resumed equals the uninterrupted run`, async () => {
