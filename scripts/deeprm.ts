@@ -6,7 +6,8 @@
  *
  * `npm run deeprm -- train --iterations 200 --jobsets 100 --rollouts 20`: trains the policy
  * (src/deeprm/train.ts), printing a line per iteration (mean slowdown, time left), and writes
- * policy.json, config.json and curve.json into --out (default data/deeprm), also every
+ * policy.json, config.json and curve.json into --out (default: a new folder runs/deeprm_<N>; an
+ * existing run is replaced only with --overwrite, so the shipped data/deeprm stays), also every
  * --checkpoint iterations, so that an interrupted run leaves a usable policy; Ctrl-C saves and stops
  * after the iteration under way. `--help` documents both.
  */
@@ -22,6 +23,8 @@ import { loadPolicy } from "../src/policies/io";
 import type { SavedPolicy } from "../src/policies/policy";
 import { initTf } from "../src/tf";
 import { UsageError, didYouMean, helpText, optionsHelp, parseOptions, subcommand } from "./cli";
+import { userPath } from "./runs";
+import { FolderError, type RunKind, nextNumbered, prepareFolder } from "./train";
 
 /** The shipped policy, found from the repository's root whatever the working directory. */
 const DEFAULT_POLICY = path.join("data", "deeprm", "policy.json");
@@ -67,7 +70,8 @@ export const TRAIN_OPTIONS = {
     help: "start from this saved policy (e.g. a checkpoint) instead of a fresh network; the iteration count and RMSProp's running averages start afresh, and the same --seed gives the same job sets again (pass another --seed for new ones)",
     defaultText: "none",
   },
-  out: { type: "string", value: "DIR", help: "where policy.json, config.json and curve.json go", defaultText: "data/deeprm" },
+  out: { type: "string", value: "DIR", help: "where policy.json, config.json and curve.json go; it must be new or empty", defaultText: "runs/deeprm_<N>, N the next free number" },
+  overwrite: { type: "boolean", help: "replace the run in an existing --out folder (e.g. the shipped one: --out data/deeprm --overwrite; its other files are kept)" },
   checkpoint: { type: "string", value: "K", help: "also write them every K iterations", defaultText: "5" },
   quiet: { type: "boolean", help: "no line per iteration (the start and the end are still printed)" },
   help: { type: "boolean", short: "h", help: "this text" },
@@ -233,12 +237,20 @@ async function evaluate(argv: string[], io: Io): Promise<void> {
 interface TrainArgs {
   options: DeepRMTrainOptions;
   out: string;
+  overwrite: boolean;
   checkpoint: number;
   resume: string | null;
   /** The policy read from --resume. */
   initialPolicy: SavedPolicy | undefined;
   quiet: boolean;
 }
+
+/** The run folders `npm run deeprm -- train` writes (config.json with its options and command). */
+export const DEEPRM_RUN: RunKind = {
+  isRun: (c) => typeof c.options === "object" && String(c.command ?? "").startsWith("npm run deeprm -- train"),
+  entries: /^(config|policy|curve)\.json(\.tmp)?$/,
+  command: "npm run deeprm -- train",
+};
 
 type TrainOption = keyof typeof TRAIN_OPTIONS;
 
@@ -315,7 +327,8 @@ export function parseTrain(argv: string[]): TrainArgs | "help" {
       workers: int("workers", CORES, 0),
       seed: int("seed", 0, 0),
     },
-    out: values.out ?? path.join(__dirname, "..", "data", "deeprm"),
+    out: values.out !== undefined ? userPath(values.out) : nextNumbered(userPath(path.join("runs", "deeprm"))),
+    overwrite: values.overwrite ?? false,
     checkpoint: integer("--checkpoint", values.checkpoint, 5, 1),
     resume: values.resume ?? null,
     initialPolicy,
@@ -348,7 +361,11 @@ async function train(argv: string[], io: Io): Promise<void> {
     return;
   }
   const o = args.options;
-  fs.mkdirSync(args.out, { recursive: true });
+  try {
+    prepareFolder(args.out, args.overwrite, DEEPRM_RUN);
+  } catch (e) {
+    throw e instanceof FolderError ? new UsageError(e.message) : e;
+  }
   const initialPolicy = args.initialPolicy;
   const started = new Date();
   const t0 = performance.now();

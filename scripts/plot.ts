@@ -93,6 +93,51 @@ function commonParent(dirs: string[]): string {
   return parent;
 }
 
+/**
+ * Runs of one sharded training (`npm run train -- --shard I/N`: same algorithm, environment,
+ * config and seed list) merged into one run with every shard's seeds; other runs as they are.
+ */
+export function mergeShards(runs: LoadedRun[]): LoadedRun[] {
+  const key = (r: LoadedRun) => (r.meta.shard ? JSON.stringify([r.algo, r.env, r.config, r.meta.shard.count, r.meta.shard.of]) : null);
+  const merged: LoadedRun[] = [];
+  const groups = new Map<string, LoadedRun[]>();
+  for (const r of runs) {
+    const k = key(r);
+    if (k === null) merged.push(r);
+    else if (groups.has(k)) groups.get(k)!.push(r);
+    else {
+      groups.set(k, [r]);
+      merged.push(r); // a placeholder, replaced below, so that the order of the arguments is kept
+    }
+  }
+  return merged.map((r) => {
+    const k = key(r);
+    const parts = k === null ? [r] : groups.get(k)!;
+    if (parts.length === 1 && k === null) return r;
+    const shard = r.meta.shard!;
+    const present = [...new Set(parts.map((p) => p.meta.shard!.index))].sort((a, b) => a - b);
+    const missing = Array.from({ length: shard.count }, (_, i) => i).filter((i) => !present.includes(i));
+    const name = `${r.algo}-${r.env} (${present.length === shard.count ? `all ${shard.count} shards` : `shards ${present.join(", ")} of ${shard.count}; ${missing.join(", ")} missing`})`;
+    const seeds = parts.flatMap((p) => p.seeds).sort((a, b) => a.seed - b.seed);
+    const status = parts.some((p) => p.meta.status === "interrupted") ? "interrupted" : r.meta.status;
+    return { ...r, name, dir: commonParent(parts.map((p) => p.dir)), seeds, meta: { ...r.meta, status } };
+  });
+}
+
+/** A sentence naming the runs that have no value of `y` to draw (a return needs an ended episode). */
+function emptyNote(runs: LoadedRun[], labels: string[], y: string): string {
+  const empty = labels.filter((_, i) => runs[i].seeds.every((s) => s.rows.every((row) => !Number.isFinite(row[y]))));
+  if (empty.length === 0) return "";
+  const why = y.toLowerCase().includes("return") || y === "meanLength" ? ": no episode ended in them" : "";
+  return `<p class="note"><b>Nothing to draw</b> for ${empty.map(escapeHtml).join(", ")}: no value of ${escapeHtml(y)}${why}.</p>`;
+}
+
+/** A run's status in words, for its label ("" when it finished). */
+function statusNote(r: LoadedRun): string {
+  const s = r.meta.status;
+  return s === "interrupted" ? "interrupted" : s === "running" ? "running or killed" : s === "failed" ? "failed" : "";
+}
+
 /** Short distinct names: the folder names, or paths where two folders share a name. */
 function names(runs: LoadedRun[]): string[] {
   const base = runs.map((r) => r.name);
@@ -115,14 +160,16 @@ export function main(argv: string[]): void {
   if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out ${shownPath(out)} is a folder; give a file name such as ${shownPath(path.join(out, "plot.html"))}.`);
   if (fs.existsSync(out) && !v.overwrite && !isOurPage(out)) throw new UsageError(`${shownPath(out)} exists and is not a page of npm run plot; add --overwrite to replace it, or choose another --out.`);
 
-  const runs = dirs.map((d) => {
-    try {
-      return readRun(d);
-    } catch (e) {
-      if (e instanceof RunFolderError) throw new UsageError(e.message);
-      throw e;
-    }
-  });
+  const runs = mergeShards(
+    dirs.map((d) => {
+      try {
+        return readRun(d);
+      } catch (e) {
+        if (e instanceof RunFolderError) throw new UsageError(e.message);
+        throw e;
+      }
+    }),
+  );
   const y = String(v.y ?? "meanReturn100");
   const columns = [...new Set(runs.flatMap((r) => r.seeds.flatMap((s) => Object.keys(s.rows[0] ?? {}))))];
   if (!columns.includes(y)) throw new UsageError(`--y ${y}: no such column in the runs' progress${didYouMean(y, columns)}; columns: ${columns.join(", ")}.`);
@@ -141,7 +188,10 @@ export function main(argv: string[]): void {
   const envs = [...new Set(runs.map((r) => r.env))];
   // Returns of different environments are on different scales: say so, and name each run's environment.
   const mixed = envs.length > 1;
-  const labels = names(runs).map((name, i) => (mixed ? `${name} (${runs[i].env})` : name));
+  const labels = names(runs).map((name, i) => {
+    const notes = [mixed ? runs[i].env : "", statusNote(runs[i])].filter((n) => n !== "");
+    return notes.length ? `${name} (${notes.join(", ")})` : name;
+  });
   if (mixed) console.error(`plot: warning: these runs are of ${envs.length} environments (${envs.join(", ")}), drawn on one axis; their ${y} values are not comparable across environments.`);
   const title = String(v.title ?? `${envs.join(", ")}: ${runs.length === 1 ? labels[0] : labels.join(" vs ")}`);
   const fig = curvesFigure(
@@ -170,12 +220,13 @@ export function main(argv: string[]): void {
     `<p class="note">Per run: the mean over its seeds (thick line)${band !== "none" ? ` and, shaded, the ${escapeHtml(BAND_TEXT[band])}` : ""}` +
     `${target !== null ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value. Click a legend entry to hide a run.</p>` +
     (mixed ? `<p class="note"><b>Different environments</b> (${escapeHtml(envs.join(", "))}) share this axis: compare runs within one environment only.</p>` : "") +
+    emptyNote(runs, labels, y) +
     figureHtml(fig, "runs") +
     `<h2>Runs</h2>` +
     htmlTable(["run", "algorithm", "environment", "seeds", "env steps", `final ${escapeHtml(y)} (mean over seeds)`, "wall time", "library", "folder"], rows);
   try {
     makeFolders(path.dirname(out));
-    fs.writeFileSync(out, page(title, plotlyScript("inline"), body));
+    fs.writeFileSync(out, page(title, plotlyScript(), body));
   } catch (e) {
     throw new UsageError(`--out ${shownPath(out)}: cannot write the page (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --out.`);
   }

@@ -1,29 +1,33 @@
 /**
- * Run folders, as `npm run train` writes them and `npm run plot` reads them:
+ * Run folders, as `npm run train` writes them and `npm run plot` and `npm run evaluate` read them:
  *
  * ```
  * <out>/config.json          what ran: algorithm, environment, seeds, the full resolved config (every
- *                            default filled in), library version and git commit, the command line
+ *                            default filled in), library version and git commit, the command line,
+ *                            its status (running, finished, interrupted, failed) and --shard
  * <out>/seed<N>/progress.csv one row per iteration, the history's columns (empty cell: no value)
  * <out>/seed<N>/progress.json the same rows as JSON (null: no value)
  * <out>/seed<N>/policy.json  the trained policy (`loadPolicy`)
- * <out>/summary.json         per seed: iterations, env steps, final mean return, when the target was reached
- * <out>/learning-curve.html  per-seed curves and their mean, the config as a table (offline; plotly.min.js next to it)
+ * <out>/seed<N>/checkpoint.json the seed's whole training state, for --resume (src/algorithms/checkpoint.ts)
+ * <out>/summary.json         per seed: status, iterations, env steps, final mean return (null: no episode
+ *                            ended), when the target was reached, its checkpoint
+ * <out>/learning-curve.html  per-seed curves and their mean, the config as a table: a static SVG that opens
+ *                            anywhere, interactive where plotly.min.js is found (see `plotlySources`)
  * ```
  * The progress files grow while the run goes, so an interrupted run keeps what it did.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { interpolate } from "../src/algorithms/run-seeds";
-import { tQuantile975 } from "../src/stats";
+import { pathToFileURL } from "url";
+import { type Band, aggregate } from "../src/plot/curves";
 import { type Figure, type Series, lineChart } from "../src/plot/figure";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CONFIG_FILE = "config.json";
 export const CREATED_BY = "policy-gradient-lab: npm run train";
-/** Files and folders a run folder holds (what `--overwrite` removes). */
-export const RUN_ENTRIES = /^(config\.json|summary\.json|learning-curve\.html|plotly\.min\.js|seed\d+|history-seed\d+\.json|policy-seed\d+\.json)$/;
+/** Files and folders a run folder holds (what `--overwrite` removes; `.tmp`: one being written when a second Ctrl-C came). */
+export const RUN_ENTRIES = /^(config\.json|summary\.json|learning-curve\.html|plotly\.min\.js|seed\d+|history-seed\d+\.json|policy-seed\d+\.json)(\.tmp)?$/;
 
 /** A user's path: relative to the folder `npm run` was started from (npm itself runs in the project root). */
 export function userPath(p: string): string {
@@ -66,7 +70,13 @@ export interface RunConfig {
   tfBackend?: string;
   command: string;
   started: string;
+  /** "running" while it trains; "finished", "interrupted" (Ctrl-C or SIGTERM: seeds stopped early) or "failed" after. */
+  status?: RunStatus;
+  /** `--shard I/N`: this folder holds shard I of N of the seed list `of` (npm run plot merges the shards). */
+  shard?: { index: number; count: number; of: number[] };
 }
+
+export type RunStatus = "running" | "finished" | "interrupted" | "failed";
 
 /** The library's name, version and git commit (null outside a git checkout). */
 export function libraryInfo(): RunConfig["library"] {
@@ -179,70 +189,8 @@ export function readRun(dir: string): LoadedRun {
 // ---- curves over seeds ---------------------------------------------------------------------------
 
 export type XAxis = "envSteps" | "wallTime";
-export type Band = "minmax" | "ci95" | "sd" | "none";
-export const BANDS: readonly Band[] = ["minmax", "ci95", "sd", "none"];
-/** What each band is, in words (legends and captions). */
-export const BAND_TEXT: Record<Band, string> = {
-  minmax: "range from the lowest to the highest seed",
-  sd: "mean ± one standard deviation over seeds, within the seeds' range",
-  ci95: "95% confidence interval of the mean (Student's t over seeds)",
-  none: "",
-};
-
-export interface Aggregate {
-  x: number[];
-  perSeed: number[][];
-  mean: number[];
-  lower: number[];
-  upper: number[];
-  /** What the band is, for the legend. */
-  bandName: string;
-}
-
-/**
- * The seeds' curves on one grid of x from the first point to the last of any seed: a seed is
- * interpolated inside its own range, missing before its first point, and held at its last value
- * after it stopped (a seed stops early only on reaching the target). Mean over the seeds present.
- */
-export function aggregate(seeds: { rows: Row[] }[], x: XAxis, y: string, band: Band, points = 100): Aggregate {
-  const series = seeds.map((s) => s.rows.filter((r) => Number.isFinite(r[x]) && Number.isFinite(r[y])));
-  const present = series.filter((s) => s.length > 0);
-  if (present.length === 0) return { x: [], perSeed: [], mean: [], lower: [], upper: [], bandName: "" };
-  const start = Math.min(...present.map((s) => s[0][x]));
-  const end = Math.max(...present.map((s) => s[s.length - 1][x]));
-  const grid = end > start ? Array.from({ length: points }, (_, k) => start + ((end - start) * k) / (points - 1)) : [end];
-  const perSeed = series.map((s) =>
-    grid.map((g) => (s.length === 0 || g < s[0][x] ? NaN : interpolate(s.map((r) => r[x]), s.map((r) => r[y]), g))),
-  );
-  const mean: number[] = [];
-  const lower: number[] = [];
-  const upper: number[] = [];
-  grid.forEach((_, k) => {
-    const v = perSeed.map((c) => c[k]).filter(Number.isFinite);
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    mean.push(v.length ? m : NaN);
-    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
-    const lo = Math.min(...v);
-    const hi = Math.max(...v);
-    if (band === "minmax") {
-      lower.push(lo);
-      upper.push(hi);
-    } else if (band === "sd") {
-      lower.push(Math.max(lo, m - sd));
-      upper.push(Math.min(hi, m + sd));
-    } else if (band === "ci95") {
-      const half = v.length > 1 ? tQuantile975(v.length - 1) * (sd / Math.sqrt(v.length)) : 0;
-      lower.push(m - half);
-      upper.push(m + half);
-    } else {
-      lower.push(m);
-      upper.push(m);
-    }
-  });
-  const n = present.length;
-  const bandName = band === "none" ? "" : `${BAND_TEXT[band]} (${n} seed${n === 1 ? "" : "s"})`;
-  return { x: grid, perSeed, mean, lower, upper, bandName };
-}
+export { BANDS, BAND_TEXT, aggregate } from "../src/plot/curves";
+export type { Aggregate, Band } from "../src/plot/curves";
 
 /** Rename band traces (lineChart calls every band a 95% CI) and show them in the legend. */
 export function nameBands(fig: Figure, names: string[]): Figure {
@@ -296,12 +244,40 @@ export function isOurPage(file: string): boolean {
 }
 
 
-/** plotly.js as a script element: a copy next to the page (`src`), or inline. */
-export function plotlyScript(mode: { copyTo: string } | "inline"): string {
+/** plotly.js inline, as a script element (a page of 4.7 MB that needs nothing else). */
+export function plotlyScript(): string {
   const file = require.resolve("plotly.js-dist-min/plotly.min.js");
-  if (mode === "inline") return `<script>${fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script")}</script>`;
-  fs.copyFileSync(file, path.join(mode.copyTo, "plotly.min.js"));
-  return `<script src="plotly.min.js"></script>`;
+  return `<script>${fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script")}</script>`;
+}
+
+/**
+ * Where a run folder's page looks for plotly.js, in order: beside itself, in the folder above (one
+ * copy shared by the runs in it), and in this clone's node_modules. The first found loads, then the
+ * page's figures turn interactive (event "pglab-plotly"); with none, they stay static pictures.
+ */
+export function plotlySources(): string[] {
+  const installed = require.resolve("plotly.js-dist-min/plotly.min.js");
+  return ["plotly.min.js", "../plotly.min.js", pathToFileURL(installed).href];
+}
+
+/** The sentence under a static figure saying where the page looks for plotly.js. */
+export const PLOTLY_WHERE =
+  "the interactive plot needs plotly.min.js, which this page looks for beside itself, in the folder above it, and in the policy-gradient-lab clone that wrote it (node_modules/plotly.js-dist-min).";
+
+/** A script element that loads plotly.js from the first of `plotlySources()` that exists. */
+export function plotlyLoader(): string {
+  return (
+    `<script>(function () {\n` +
+    `  var sources = ${JSON.stringify(plotlySources())}, i = 0;\n` +
+    `  function next() {\n` +
+    `    if (window.Plotly) return window.dispatchEvent(new Event("pglab-plotly"));\n` +
+    `    if (i >= sources.length) return;\n` +
+    `    var s = document.createElement("script"); s.src = sources[i++]; s.onload = next; s.onerror = next;\n` +
+    `    document.head.appendChild(s);\n` +
+    `  }\n` +
+    `  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", next); else next();\n` +
+    `})();</script>`
+  );
 }
 
 // ---- the learning-curve figure -------------------------------------------------------------------

@@ -10,9 +10,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { ALGORITHMS, type AlgorithmName, type AlgorithmSpec, resolveConfig, runSeeds } from "../src/algorithms/index";
 import type { IterationStats } from "../src/algorithms/index";
-import type { SeedRuns } from "../src/algorithms/run-seeds";
+import type { TrainingState } from "../src/algorithms/checkpoint";
+import type { SeedRun, SeedRuns } from "../src/algorithms/run-seeds";
 import { make, registeredIds, registration } from "../src/envs/registry";
-import { figureHtml } from "../src/plot/display";
+import { pageFigureHtml } from "../src/plot/svg";
 import { formatSeconds } from "../src/plot/progress";
 import { initTf } from "../src/tf";
 import { UsageError, didYouMean, helpText, parseOptions } from "./cli";
@@ -22,6 +23,7 @@ import {
   CREATED_BY,
   RUN_ENTRIES,
   type RunConfig,
+  type RunStatus,
   csvHeader,
   csvLine,
   curvesFigure,
@@ -31,7 +33,8 @@ import {
   libraryInfo,
   makeFolders,
   page,
-  plotlyScript,
+  PLOTLY_WHERE,
+  plotlyLoader,
   shownPath,
   userPath,
 } from "./runs";
@@ -41,7 +44,19 @@ const ALGOS = Object.keys(ALGORITHMS) as AlgorithmName[];
 export const OPTIONS = {
   algo: { type: "string", value: "NAME", help: `algorithm: ${ALGOS.join(", ")}; required unless --config gives it` },
   env: { type: "string", value: "ID", help: "environment (see the list below)", defaultText: "CartPole-v1" },
-  seeds: { type: "string", value: "N|LIST", help: "a count (--seeds 5: seeds 0..4) or a list and ranges (--seeds 0,3,7 or 10-14)", defaultText: "1" },
+  seed: { type: "string", value: "N", help: "one seed: seed N", defaultText: "seed 0" },
+  seeds: {
+    type: "string",
+    value: "N|LIST",
+    help: "several: a count (--seeds 5: seeds 0..4) or a list and ranges (--seeds 0,3,7 or 10-14); a count is at least 1 (for seed 0 alone: --seed 0)",
+    defaultText: "1",
+  },
+  shard: {
+    type: "string",
+    value: "I/N",
+    help: "run only shard I (0 .. N-1) of the seeds, every N-th from the I-th, e.g. on machine I of N; npm run plot merges the N run folders (README: a Slurm array)",
+    defaultText: "all the seeds",
+  },
   steps: { type: "string", value: "N", help: "budget in environment steps per seed (config.totalSteps)", defaultText: "the algorithm's totalSteps" },
   target: { type: "string", value: "R", help: "stop a seed once the mean return of its last 100 episodes reaches R (config.targetReturn)", defaultText: "none" },
   set: {
@@ -65,6 +80,18 @@ export const OPTIONS = {
     help: "seeds trained at the same time, one worker thread each; not a3c's config field workers (its threads within one seed: --set workers=N)",
     defaultText: "one per core, at most one per seed",
   },
+  checkpoint: {
+    type: "string",
+    value: "N",
+    help: "save each seed's training state (seed<N>/checkpoint.json) every N iterations, for --resume",
+    defaultText: "only when the run is interrupted",
+  },
+  resume: {
+    type: "string",
+    value: "DIR",
+    help: "continue the run in DIR from its checkpoints (seeds without one start again; finished seeds are kept); its config, seeds and folder are the run's own",
+    defaultText: "none",
+  },
   json: { type: "boolean", help: "print the summary (summary.json's seeds and the run folder) as one JSON line at the end" },
   quiet: { type: "boolean", help: "no progress display" },
   help: { type: "boolean", short: "h", help: "this text (with --algo NAME: only that algorithm's fields)" },
@@ -76,11 +103,12 @@ export const EXAMPLES = [
   `npm run train -- --algo a2c --env Pendulum-v1 --set envKwargs='{"g":9.81}' --steps 200000`,
   "npm run train -- --config configs/pendulum-a2c.json --seeds 5-9",
   "npm run train -- --config data/pendulum-a2c --seeds 5-9 --out runs/pendulum-more",
+  "npm run train -- --algo a2c --seeds 0-99 --shard 0/4 --checkpoint 10",
   "npm run train -- --algo a3c --help",
 ];
 
 /** Config fields that have their own option. */
-const FIELD_NOTES: Record<string, string> = { env: "--env", seed: "--seeds", totalSteps: "also --steps", targetReturn: "also --target" };
+const FIELD_NOTES: Record<string, string> = { env: "--env", seed: "--seed, --seeds", totalSteps: "also --steps", targetReturn: "also --target" };
 
 /** The fields `algo` accepts, with their defaults: its config interface's (a3c's resolved config also holds A2C-only fields it rejects). */
 function acceptedDefaults(doc: ConfigDoc): Record<string, unknown> {
@@ -110,6 +138,11 @@ summary.json, learning-curve.html. Compare run folders with npm run plot -- DIR 
       `Progress goes to stderr: one line per seed updated in place on a terminal, plain lines at every
 tenth of a seed's budget when stderr is not a terminal or CI is set.
 
+Ctrl-C (SIGINT) or SIGTERM stops every seed at the end of its iteration and saves it: policy.json,
+checkpoint.json (a2c, reinforce, actorCritic: critic, optimiser, random and environment state, for
+--resume), summary.json and the page; the run is marked "interrupted" in config.json and
+summary.json (exit code 130). A second Ctrl-C stops at once, saving nothing more.
+
 TF.js backend: tensorflow (the optional @tensorflow/tfjs-node) if it loads, else wasm, else cpu;
 the environment variable PG_TF_BACKEND=tensorflow|wasm|cpu forces one. config.json records the one
 used (tfBackend).`,
@@ -125,7 +158,8 @@ export function parseSeeds(text: string): number[] {
   const t = text.trim();
   if (/^\d+$/.test(t)) {
     const n = Number(t);
-    if (n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`--seeds ${text}: a count must be an integer >= 1 (or give a list such as 0,3,7).`);
+    if (n === 0) throw new UsageError(`--seeds 0: a count of seeds must be at least 1; for seed 0 alone write --seed 0 (or --seeds 0-0).`);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--seeds ${text}: a count must be an integer >= 1 (or give a list such as 0,3,7).`);
     return Array.from({ length: n }, (_, i) => i);
   }
   const seeds: number[] = [];
@@ -144,16 +178,49 @@ export function parseSeeds(text: string): number[] {
   return seeds;
 }
 
+function nonNegativeInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${option} must be an integer >= 0; received ${JSON.stringify(text)}.`);
+  return n;
+}
+
 export function positiveInt(option: string, text: string): number {
   const n = Number(text);
   if (!/^\s*\d+(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be an integer >= 1; received ${JSON.stringify(text)}.`);
   return n;
 }
 
+/** `--shard I/N`: the I-th of N parts of the seed list (I from 0). */
+export interface Shard {
+  index: number;
+  count: number;
+  /** The whole seed list the shards split. */
+  of: number[];
+}
+
+/** Seeds I, I + N, I + 2N, ... of the list (by position), so that every shard gets about as many. */
+export function parseShard(text: string, seeds: number[]): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new UsageError(`--shard ${text}: expected I/N, the shard's index from 0 and the number of shards, e.g. --shard 0/4 ... --shard 3/4.`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1) throw new UsageError(`--shard ${text}: the number of shards must be at least 1.`);
+  if (index >= count) throw new UsageError(`--shard ${text}: the index counts from 0, so it is 0 .. ${count - 1} for ${count} shards.`);
+  if (count > seeds.length) throw new UsageError(`--shard ${text}: ${count} shards of ${seeds.length} seed${seeds.length === 1 ? "" : "s"} would leave shards empty; give more seeds (e.g. --seeds 0-99) or fewer shards.`);
+  return { index, count, of: seeds };
+}
+
+export function shardSeeds(shard: Shard): number[] {
+  return shard.of.filter((_, k) => k % shard.count === shard.index);
+}
+
 interface Plan {
   algo: AlgorithmName;
   env: string;
   seeds: number[];
+  shard: Shard | undefined;
+  /** --resume: continue the run in `out`. */
+  resume: boolean;
+  checkpointEvery: number | undefined;
   config: Record<string, unknown>;
   resolved: Record<string, unknown>;
   out: string | undefined;
@@ -163,14 +230,16 @@ interface Plan {
   json: boolean;
 }
 
-function readConfigArg(arg: string): Partial<RunConfig> {
+function readConfigArg(arg: string, option: string): Partial<RunConfig> {
   let file = userPath(arg);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, CONFIG_FILE);
-  if (!fs.existsSync(file)) throw new UsageError(`--config ${arg}: ${shownPath(file)} does not exist; give a run folder or its config.json.`);
+  const folder = fs.existsSync(file) && fs.statSync(file).isDirectory();
+  if (option === "--resume" && fs.existsSync(file) && !folder) throw new UsageError(`--resume ${arg}: give the run folder, not a file.`);
+  if (folder) file = path.join(file, CONFIG_FILE);
+  if (!fs.existsSync(file)) throw new UsageError(`${option} ${arg}: ${shownPath(file)} does not exist; give a run folder${option === "--config" ? " or its config.json" : ""}.`);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunConfig>;
   } catch (e) {
-    throw new UsageError(`--config ${arg}: ${shownPath(file)} is not valid JSON (${(e as Error).message}).`);
+    throw new UsageError(`${option} ${arg}: ${shownPath(file)} is not valid JSON (${(e as Error).message}).`);
   }
 }
 
@@ -181,7 +250,14 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
   );
   if (values.help) return { help: ALGOS.includes(values.algo as AlgorithmName) ? (values.algo as AlgorithmName) : undefined };
 
-  const saved = values.config !== undefined ? readConfigArg(values.config) : undefined;
+  if (values.resume !== undefined) {
+    const kept = ["resume", "workers", "quiet", "checkpoint", "help"];
+    const extra = Object.keys(values).filter((k) => !kept.includes(k));
+    if (extra.length) throw new UsageError(`--resume continues a run with its own config, seeds and folder; drop ${extra.map((k) => `--${k}`).join(", ")} (only --workers, --checkpoint and --quiet go with it).`);
+  }
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError(`both --seed and --seeds are given; --seed N is one seed, --seeds several: keep one.`);
+  const configArg = values.resume ?? values.config;
+  const saved = configArg !== undefined ? readConfigArg(configArg, values.resume !== undefined ? "--resume" : "--config") : undefined;
   const algoText = values.algo ?? saved?.algo;
   if (!algoText) throw new UsageError(`--algo is required: one of ${ALGOS.join(", ")}.`);
   if (!ALGOS.includes(algoText as AlgorithmName)) throw new UsageError(`unknown algorithm ${JSON.stringify(algoText)}${didYouMean(algoText, ALGOS)}; valid: ${ALGOS.join(", ")}.`);
@@ -193,14 +269,18 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
   if (!envs.includes(env)) throw new UsageError(`unknown environment ${JSON.stringify(env)}${didYouMean(env, envs)}; valid: ${envs.join(", ")}.`);
 
   const savedSeeds = saved?.seeds as unknown;
-  const seeds =
-    values.seeds !== undefined
+  const listed =
+    values.seed !== undefined
+      ? [nonNegativeInt("--seed", values.seed)]
+      : values.seeds !== undefined
       ? parseSeeds(values.seeds)
       : Array.isArray(savedSeeds)
         ? (savedSeeds as number[])
         : typeof savedSeeds === "number" // the first layout saved a count
           ? parseSeeds(String(savedSeeds))
           : [0];
+  const shard = values.shard !== undefined ? parseShard(values.shard, listed) : undefined;
+  const seeds = shard ? shardSeeds(shard) : listed;
 
   // The config: a saved run's (without the nulls that mark unset fields and the functions, which a
   // command line cannot give: their defaults apply), then --set, --steps, --target.
@@ -220,7 +300,7 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
     if (eq < 1) throw new UsageError(`--set expects KEY=VALUE, e.g. --set lr=0.003; received ${JSON.stringify(item)}.`);
     const key = item.slice(0, eq).trim();
     const raw = item.slice(eq + 1);
-    if (key === "seed") throw new UsageError(`--set seed=${raw}: seeds are chosen with --seeds (e.g. --seeds ${raw}-${raw} for that seed alone).`);
+    if (key === "seed") throw new UsageError(`--set seed=${raw}: seeds are chosen with --seed ${raw} (one) or --seeds (several).`);
     if (key === "env") throw new UsageError(`--set env=${raw}: choose the environment with --env ${raw}.`);
     if (key === "totalSteps" && values.steps !== undefined) throw new UsageError(`both --steps and --set totalSteps are given; keep one.`);
     if (key === "targetReturn" && values.target !== undefined) throw new UsageError(`both --target and --set targetReturn are given; keep one.`);
@@ -252,9 +332,12 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
     algo,
     env,
     seeds,
+    shard: shard ?? (values.seeds === undefined && values.seed === undefined ? saved?.shard : undefined),
+    resume: values.resume !== undefined,
+    checkpointEvery: values.checkpoint !== undefined ? positiveInt("--checkpoint", values.checkpoint) : undefined,
     config,
     resolved,
-    out: values.out,
+    out: values.resume ?? values.out,
     overwrite: values.overwrite ?? false,
     workers: values.workers !== undefined ? positiveInt("--workers", values.workers) : undefined,
     quiet: values.quiet ?? false,
@@ -266,24 +349,36 @@ export function parse(argv: string[]): Plan | { help: AlgorithmName | undefined 
 
 export class FolderError extends Error {}
 
-function nextNumbered(base: string): string {
+export function nextNumbered(base: string): string {
   for (let n = 1; ; n++) {
     const candidate = `${base}_${n}`;
     if (!fs.existsSync(candidate)) return candidate;
   }
 }
 
-function isRunFolder(dir: string): boolean {
+/** A kind of run folder: how to recognise one, the entries a new run replaces, the command that writes it. */
+export interface RunKind {
+  isRun(config: Record<string, unknown>): boolean;
+  entries: RegExp;
+  command: string;
+}
+
+export const TRAIN_RUN: RunKind = {
+  isRun: (c) => c.createdBy === CREATED_BY || (typeof c.algo === "string" && typeof c.config === "object"), // also the first layout's config.json
+  entries: RUN_ENTRIES,
+  command: "npm run train",
+};
+
+function isRunFolder(dir: string, kind: RunKind = TRAIN_RUN): boolean {
   try {
-    const c = JSON.parse(fs.readFileSync(path.join(dir, CONFIG_FILE), "utf8"));
-    return c.createdBy === CREATED_BY || (typeof c.algo === "string" && typeof c.config === "object"); // also the first layout's config.json
+    return kind.isRun(JSON.parse(fs.readFileSync(path.join(dir, CONFIG_FILE), "utf8")) as Record<string, unknown>);
   } catch {
     return false;
   }
 }
 
-/** Make `out` ready for a new run, or explain why not. Returns whether the folder was created here. */
-export function prepareFolder(out: string, overwrite: boolean): boolean {
+/** Make `out` ready for a new run of `kind`, or explain why not. Returns whether the folder was created here. */
+export function prepareFolder(out: string, overwrite: boolean, kind: RunKind = TRAIN_RUN): boolean {
   const shown = shownPath(out);
   let stat: fs.Stats | undefined;
   try {
@@ -295,13 +390,13 @@ export function prepareFolder(out: string, overwrite: boolean): boolean {
   if (stat) {
     const entries = fs.readdirSync(out);
     if (entries.length > 0) {
-      if (!isRunFolder(out)) {
-        throw new FolderError(`--out ${shown} is not empty and holds no run (no config.json from npm run train); choose a new or empty folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
+      if (!isRunFolder(out, kind)) {
+        throw new FolderError(`--out ${shown} is not empty and holds no run (no config.json from ${kind.command}); choose a new or empty folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
       }
       if (!overwrite) {
         throw new FolderError(`--out ${shown} already holds a run. Add --overwrite to replace it, or choose a new folder, e.g. --out ${shownPath(nextNumbered(out))}.`);
       }
-      for (const e of entries) if (RUN_ENTRIES.test(e)) fs.rmSync(path.join(out, e), { recursive: true, force: true });
+      for (const e of entries) if (kind.entries.test(e)) fs.rmSync(path.join(out, e), { recursive: true, force: true });
     }
     return false;
   }
@@ -342,7 +437,7 @@ function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: See
   const cell = (v: unknown) => `<td class="v">${escapeHtml(JSON.stringify(v) ?? "null")}</td>`;
   const configRows = Object.entries(meta.config).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td>${cell(v)}</tr>`).join("");
   const summary = htmlTable(
-    ["seed", "iterations", "env steps", "episodes", "mean return (last 100)", "reached the target at", "wall time"],
+    ["seed", "iterations", "env steps", "episodes", "mean return (last 100)", "reached the target at", "wall time", "status"],
     result.runs.map((r) => {
       const last = r.history.at(-1);
       return [
@@ -353,6 +448,7 @@ function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: See
         last && Number.isFinite(last.meanReturn100) ? last.meanReturn100.toFixed(1) : "-",
         r.solvedAtSteps !== null ? `${r.solvedAtSteps.toLocaleString("en-US")} steps` : "-",
         last ? formatSeconds(last.wallTime) : "-",
+        r.stopped ? "interrupted" : "finished",
       ];
     }),
   );
@@ -362,16 +458,100 @@ function learningCurvePage(out: string, plan: Plan, meta: RunConfig, result: See
     `<p class="note">${n} seed${n === 1 ? "" : "s"} (${plan.seeds.join(", ")}), ${formatSeconds(seconds)} in all, started ${escapeHtml(meta.started)}. ` +
     `Thin lines: each seed's mean return over its last 100 episodes; thick line: their mean` +
     `${target !== null && target !== undefined ? `; dashed: the target ${target}` : ""}. A seed that reached the target stopped there and is held at its last value in the mean.</p>` +
-    figureHtml(fig, "curve") +
+    (meta.status === "interrupted" ? `<p class="note"><b>Interrupted</b> (Ctrl-C or SIGTERM): the seeds marked so stopped early. Continue with <code>npm run train -- --resume ${escapeHtml(shownPath(out))}</code>.</p>` : "") +
+    (result.runs.every((r) => (r.history.at(-1)?.totalEpisodes ?? 0) === 0) ? `<p class="note"><b>No curve:</b> ${escapeHtml(noEpisodeNote(plan))}.</p>` : "") +
+    pageFigureHtml(fig, "curve", PLOTLY_WHERE) +
     `<h2>Seeds</h2>${summary}` +
     `<h2>Config</h2><p class="note">Every field as the run used it, defaults filled in (null: not set). Seeds come from the seed list.</p>` +
     `<table><thead><tr><th>field</th><th>value</th></tr></thead><tbody>${configRows}</tbody></table>` +
     `<h2>Repeat or compare</h2><p class="note">Library ${escapeHtml(lib.name)} ${escapeHtml(lib.version)}, commit ${escapeHtml(lib.commit ?? "unknown")}${lib.dirty ? " (with uncommitted changes)" : ""}, Node.js ${escapeHtml(meta.node)}.</p>` +
     `<pre>${escapeHtml(meta.command)}\nnpm run train -- --config ${escapeHtml(shownPath(out))}      # the same run again\nnpm run plot -- ${escapeHtml(shownPath(out))} OTHER_RUN ...   # compare with other runs</pre>`;
-  return page(`${plan.algo} on ${plan.env}`, plotlyScript({ copyTo: out }), body);
+  return page(`${plan.algo} on ${plan.env}`, plotlyLoader(), body);
+}
+
+// ---- resuming ------------------------------------------------------------------------------------
+
+const CHECKPOINT_FILE = "checkpoint.json";
+
+interface SeedSummary {
+  seed: number;
+  /** "finished": budget used or target reached; "interrupted": stopped early; "not started". */
+  status: "finished" | "interrupted" | "not started";
+  iterations: number;
+  envSteps: number;
+  episodes: number;
+  meanReturn100: number | null;
+  solvedAtSteps: number | null;
+  wallTime: number;
+  /** seed<N>/checkpoint.json if the seed can be continued from it, else why not (null: not needed). */
+  checkpoint: string | null;
+}
+
+/** What --resume finds in a run folder: the seeds it keeps as they are, and the states the others continue from. */
+function resumable(out: string, plan: Plan): { kept: SeedRun[]; states: Map<number, TrainingState> } {
+  const summaryFile = path.join(out, "summary.json");
+  const previous = fs.existsSync(summaryFile) ? ((JSON.parse(fs.readFileSync(summaryFile, "utf8")) as { seeds?: SeedSummary[] }).seeds ?? []) : [];
+  const kept: SeedRun[] = [];
+  const states = new Map<number, TrainingState>();
+  for (const seed of plan.seeds) {
+    const dir = path.join(out, `seed${seed}`);
+    const before = previous.find((p) => p.seed === seed);
+    if (before?.status === "finished" && fs.existsSync(path.join(dir, "progress.json"))) {
+      const history = (JSON.parse(fs.readFileSync(path.join(dir, "progress.json"), "utf8")) as IterationStats[]).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v ?? NaN])) as unknown as IterationStats);
+      kept.push({ seed, history, episodeReturns: [], solvedAtSteps: before.solvedAtSteps });
+    } else if (fs.existsSync(path.join(dir, CHECKPOINT_FILE))) {
+      const state = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILE), "utf8")) as TrainingState;
+      states.set(seed, state);
+      // The progress file restarts from the checkpoint's record: rows after it are computed again.
+      const history = state.record.history;
+      const cols = Object.keys(history[0] ?? {});
+      fs.writeFileSync(path.join(dir, "progress.csv"), csvHeader(cols) + history.map((h) => csvLine(h as unknown as Record<string, unknown>, cols)).join(""));
+      fs.rmSync(path.join(dir, "progress.json"), { force: true });
+    } else {
+      fs.rmSync(dir, { recursive: true, force: true }); // no state to continue from: the seed starts again
+    }
+  }
+  return { kept, states };
+}
+
+function writeAtomically(file: string, text: string): void {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file); // a signal while writing never leaves half a file
 }
 
 // ---- main ----------------------------------------------------------------------------------------
+
+/** SIGINT and SIGTERM abort the run (saving it); a second one exits at once. */
+function stopOnSignals(out: string): AbortController {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\n${signal} again: stopped without saving the seeds' last iterations; the progress so far is in ${shownPath(out)}/seed<N>/progress.csv\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${signal}: stopping each seed at the end of its iteration and saving it (${signal} again to stop at once)\n`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller;
+}
+
+function summarize(run: SeedRun, status: SeedSummary["status"], checkpoint: string | null): SeedSummary {
+  const last = run.history.at(-1);
+  const mean = last?.meanReturn100;
+  return { seed: run.seed, status, iterations: run.history.length, envSteps: last?.envSteps ?? 0, episodes: last?.totalEpisodes ?? 0, meanReturn100: mean !== undefined && Number.isFinite(mean) ? mean : null, solvedAtSteps: run.solvedAtSteps, wallTime: last?.wallTime ?? 0, checkpoint };
+}
+
+/** The sentence a summary gives when no episode ended (no return to report), with the copies' lengths when known. */
+export function noEpisodeNote(plan: Pick<Plan, "env" | "resolved">): string {
+  const steps = Number(plan.resolved.totalSteps);
+  const copies = Number(plan.resolved.numEnvs ?? 1);
+  const limit = (plan.resolved.maxEpisodeSteps as number | null | undefined) ?? registration(plan.env).maxEpisodeSteps;
+  const perCopy = Math.ceil(steps / copies);
+  const why = copies > 1 ? ` (${copies} copies of about ${perCopy.toLocaleString("en-US")} steps each${limit !== null ? `; ${plan.env}'s episodes last up to ${limit} steps` : ""})` : limit !== null ? ` (${plan.env}'s episodes last up to ${limit} steps)` : "";
+  return `no episode ended within ${steps.toLocaleString("en-US")} env steps${why}, so there is no return to report; give a larger --steps (an episode must end for its return to count)`;
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -380,28 +560,50 @@ async function main(): Promise<void> {
     process.stdout.write(usage(plan.help));
     return;
   }
-  const out = plan.out !== undefined ? userPath(plan.out) : nextNumbered(userPath(path.join("runs", `${plan.algo}-${plan.env}`)));
-  const created = prepareFolder(out, plan.overwrite);
+  const base = `${plan.algo}-${plan.env}${plan.shard ? `-shard${plan.shard.index}of${plan.shard.count}` : ""}`;
+  const out = plan.out !== undefined ? userPath(plan.out) : nextNumbered(userPath(path.join("runs", base)));
+  const previousMeta = plan.resume ? (JSON.parse(fs.readFileSync(path.join(out, CONFIG_FILE), "utf8")) as RunConfig) : undefined;
+  if (plan.resume && !isRunFolder(out)) throw new UsageError(`--resume ${shownPath(out)}: not a run folder of npm run train.`);
+  if (previousMeta?.status === "finished") {
+    console.log(`${shownPath(out)} finished; there is nothing to continue.`);
+    return;
+  }
+  const created = plan.resume ? false : prepareFolder(out, plan.overwrite);
+  const { kept, states } = plan.resume ? resumable(out, plan) : { kept: [], states: new Map<number, TrainingState>() };
+  const toRun = plan.seeds.filter((s) => !kept.some((k) => k.seed === s));
   const { seed: _seed, ...resolvedWithoutSeed } = plan.resolved;
-  const meta: RunConfig = {
-    createdBy: CREATED_BY,
-    algo: plan.algo,
-    env: plan.env,
-    seeds: plan.seeds,
-    config: jsonValue(resolvedWithoutSeed) as Record<string, unknown>,
-    library: libraryInfo(),
-    node: process.version,
-    tfBackend: (await initTf({ quiet: true })).backend, // the one the seeds' worker threads choose too
-    command: commandLine(argv),
-    started: new Date().toISOString(),
-  };
+  const tfBackend = (await initTf({ quiet: true })).backend; // the one the seeds' worker threads choose too
+  if (previousMeta?.tfBackend && previousMeta.tfBackend !== tfBackend) console.error(`train: warning: ${shownPath(out)} was trained with the TF.js backend ${previousMeta.tfBackend}; this one is ${tfBackend}, so the continued run may differ in the last digits from one that never stopped.`);
+  const meta: RunConfig = previousMeta
+    ? { ...previousMeta, status: "running" }
+    : {
+        createdBy: CREATED_BY,
+        algo: plan.algo,
+        env: plan.env,
+        seeds: plan.seeds,
+        config: jsonValue(resolvedWithoutSeed) as Record<string, unknown>,
+        library: libraryInfo(),
+        node: process.version,
+        tfBackend,
+        command: commandLine(argv),
+        started: new Date().toISOString(),
+        status: "running",
+        ...(plan.shard ? { shard: plan.shard } : {}),
+      };
   const written: string[] = [];
   const write = (file: string, text: string) => {
-    fs.writeFileSync(path.join(out, file), text);
+    writeAtomically(path.join(out, file), text);
     written.push(file);
   };
   write(CONFIG_FILE, JSON.stringify(meta, null, 2) + "\n");
-  console.log(`training ${plan.algo} on ${plan.env}, seed${plan.seeds.length > 1 ? "s" : ""} ${plan.seeds.join(", ")}; ${Number(plan.resolved.totalSteps).toLocaleString("en-US")} env steps each -> ${shownPath(out)}`);
+  const steps = Number(plan.resolved.totalSteps).toLocaleString("en-US");
+  if (plan.resume) {
+    const continued = toRun.filter((s) => states.has(s));
+    const afresh = toRun.filter((s) => !states.has(s));
+    console.log(`continuing ${plan.algo} on ${plan.env} in ${shownPath(out)}: ${[kept.length ? `seed${kept.length > 1 ? "s" : ""} ${kept.map((k) => k.seed).join(", ")} finished` : "", continued.length ? `seed${continued.length > 1 ? "s" : ""} ${continued.map((s) => `${s} from iteration ${states.get(s)!.iteration}`).join(", ")}` : "", afresh.length ? `seed${afresh.length > 1 ? "s" : ""} ${afresh.join(", ")} from the start (no checkpoint)` : ""].filter(Boolean).join("; ")}`);
+  } else {
+    console.log(`training ${plan.algo} on ${plan.env}, seed${plan.seeds.length > 1 ? "s" : ""} ${plan.seeds.join(", ")}${plan.shard ? ` (shard ${plan.shard.index} of ${plan.shard.count})` : ""}; ${steps} env steps each -> ${shownPath(out)}`);
+  }
 
   // Each iteration's row goes to seed<N>/progress.csv as it arrives.
   const columns = new Map<number, string[]>();
@@ -413,35 +615,41 @@ async function main(): Promise<void> {
       cols = Object.keys(stats);
       columns.set(seed, cols);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, "progress.csv"), csvHeader(cols));
+      if (!states.has(seed)) fs.writeFileSync(path.join(dir, "progress.csv"), csvHeader(cols));
       written.push(`seed${seed}`);
     }
     fs.appendFileSync(path.join(dir, "progress.csv"), csvLine(stats as unknown as Record<string, unknown>, cols));
     rows++;
   };
+  const onCheckpoint = (seed: number, state: TrainingState) => {
+    fs.mkdirSync(path.join(out, `seed${seed}`), { recursive: true });
+    writeAtomically(path.join(out, `seed${seed}`, CHECKPOINT_FILE), JSON.stringify(state) + "\n");
+  };
   const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
-  process.once("SIGINT", () => {
-    process.stderr.write(`\ninterrupted: the progress so far is in ${shownPath(out)}/seed<N>/progress.csv\n`);
-    process.exit(130);
-  });
+  const controller = stopOnSignals(out);
 
   const started = performance.now();
   let result: SeedRuns;
   try {
-    result = await runSeeds({ algorithm: plan.algo, config: plan.config } as AlgorithmSpec, plan.seeds, {
+    result = await runSeeds({ algorithm: plan.algo, config: plan.config } as AlgorithmSpec, toRun, {
       workers: plan.workers,
       progress: plan.quiet ? "none" : interactive ? "terminal" : "lines",
       onIteration,
+      signal: controller.signal,
+      checkpointEvery: plan.checkpointEvery,
+      onCheckpoint,
+      resume: (seed) => states.get(seed),
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (rows === 0) {
+    if (rows === 0 && !plan.resume) {
       // Nothing ran: leave no trace of this run.
       if (created) fs.rmSync(out, { recursive: true, force: true });
       else for (const f of written) fs.rmSync(path.join(out, f), { recursive: true, force: true });
       throw new Error(`${message}\nNothing was written (${shownPath(out)} ${created ? "removed" : "left as it was"}).`);
     }
-    write("summary.json", JSON.stringify({ error: message, seconds: (performance.now() - started) / 1000 }, null, 2) + "\n");
+    write("summary.json", JSON.stringify({ status: "failed", error: message, seconds: (performance.now() - started) / 1000 }, null, 2) + "\n");
+    write(CONFIG_FILE, JSON.stringify({ ...meta, status: "failed" }, null, 2) + "\n");
     throw new Error(`${message}\nThe progress so far is kept in ${shownPath(out)}/seed<N>/progress.csv.`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -452,22 +660,39 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, "progress.json"), JSON.stringify(run.history, null, 0).replace(/},{/g, "},\n{") + "\n");
     if (run.policy) fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify(run.policy) + "\n");
   }
-  const summary = result.runs.map((r) => {
-    const last = r.history.at(-1);
-    return { seed: r.seed, iterations: r.history.length, envSteps: last?.envSteps ?? 0, episodes: last?.totalEpisodes ?? 0, meanReturn100: last?.meanReturn100 ?? null, solvedAtSteps: r.solvedAtSteps, wallTime: last?.wallTime ?? 0 };
+  const all = [...kept, ...result.runs].sort((a, b) => plan.seeds.indexOf(a.seed) - plan.seeds.indexOf(b.seed));
+  const summary: SeedSummary[] = plan.seeds.map((seed) => {
+    const run = all.find((r) => r.seed === seed);
+    if (!run) return { seed, status: "not started", iterations: 0, envSteps: 0, episodes: 0, meanReturn100: null, solvedAtSteps: null, wallTime: 0, checkpoint: null };
+    if (!run.stopped) {
+      if (plan.checkpointEvery === undefined) fs.rmSync(path.join(out, `seed${seed}`, CHECKPOINT_FILE), { force: true }); // a finished seed needs no state to continue from
+      return summarize(run, "finished", null);
+    }
+    const hasCheckpoint = fs.existsSync(path.join(out, `seed${seed}`, CHECKPOINT_FILE));
+    return summarize(run, "interrupted", hasCheckpoint ? `seed${seed}/${CHECKPOINT_FILE}` : `none: ${run.checkpointError ?? "not saved"}`);
   });
-  write("summary.json", JSON.stringify({ seconds, seeds: summary }, null, 2) + "\n");
-  write("learning-curve.html", learningCurvePage(out, plan, meta, result, seconds));
+  const status: RunStatus = summary.every((s) => s.status === "finished") ? "finished" : "interrupted";
+  const noEpisodes = summary.every((s) => s.episodes === 0) ? noEpisodeNote(plan) : undefined;
+  write("summary.json", JSON.stringify({ status, seconds, ...(noEpisodes ? { note: noEpisodes } : {}), seeds: summary }, null, 2) + "\n");
+  write(CONFIG_FILE, JSON.stringify({ ...meta, status }, null, 2) + "\n");
+  write("learning-curve.html", learningCurvePage(out, plan, { ...meta, status }, { ...result, runs: all }, seconds));
 
   if (plan.json) {
     console.log(JSON.stringify({ out: shownPath(out), seconds, seeds: summary }));
     return;
   }
   for (const s of summary) {
-    const ret = s.meanReturn100 === null || !Number.isFinite(s.meanReturn100) ? "-" : s.meanReturn100.toFixed(1);
-    console.log(`seed ${s.seed}: ${s.envSteps.toLocaleString("en-US")} steps, mean return (last 100) ${ret}${s.solvedAtSteps !== null ? `, reached the target at ${s.solvedAtSteps.toLocaleString("en-US")} steps` : ""}`);
+    const ret = s.meanReturn100 === null ? (s.episodes === 0 ? "- (no episode ended)" : "-") : s.meanReturn100.toFixed(1);
+    const how = s.status === "finished" ? "" : s.status === "not started" ? " (not started)" : ` (interrupted; checkpoint: ${s.checkpoint})`;
+    console.log(`seed ${s.seed}: ${s.envSteps.toLocaleString("en-US")} steps, mean return (last 100) ${ret}${s.solvedAtSteps !== null ? `, reached the target at ${s.solvedAtSteps.toLocaleString("en-US")} steps` : ""}${how}`);
   }
-  console.log(`done in ${formatSeconds(seconds)}; wrote ${shownPath(out)}/ (learning-curve.html, config.json, summary.json, seed<N>/progress.csv, progress.json, policy.json)`);
+  if (noEpisodes) console.log(`Note: ${noEpisodes}.`);
+  if (status === "interrupted") {
+    console.log(`interrupted after ${formatSeconds(seconds)}; saved ${shownPath(out)}/ (policies, checkpoints where possible, summary.json, learning-curve.html). Continue with: npm run train -- --resume ${shownPath(out)}`);
+    process.exitCode = 130;
+  } else {
+    console.log(`done in ${formatSeconds(seconds)}; wrote ${shownPath(out)}/ (learning-curve.html, config.json, summary.json, seed<N>/progress.csv, progress.json, policy.json)`);
+  }
 }
 
 export { UsageError };

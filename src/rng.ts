@@ -78,6 +78,20 @@ export class Rng {
     return new Rng(this.seed, [...this.path, index]);
   }
 
+  /** The generator's position (its four state words and the cached normal), to continue a run later with `setState`. */
+  getState(): number[] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spareNormal];
+  }
+
+  /** Continue from a position `getState` returned: the draws that follow are the ones that followed there. */
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 5 || state.slice(0, 4).some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+      throw new RangeError(`Rng.setState: expected what getState() returned (four 32-bit words and a number); received ${JSON.stringify(state)}.`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state;
+    this.spareNormal = state[4] ?? NaN; // JSON writes NaN as null
+  }
+
   /** `n` independent generators: `stream(0)` ... `stream(n - 1)`. */
   split(n: number): Rng[] {
     checkSeed(n, "Rng.split: n");

@@ -33,6 +33,7 @@ import type { Gaussian } from "../policies/networks";
 import { Collector, type RowSampler } from "../rollout/collector";
 import { Rng } from "../rng";
 import { initTf } from "../tf";
+import { type RunParts, cannotCapture, captureState, restoreState } from "./checkpoint";
 import { checkKeys, fail, finite, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { ObservationNormalizer, RewardScaler } from "./normalize";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
@@ -288,8 +289,19 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
   const recorder = new Recorder();
+  const parts: RunParts = {
+    params: { actor: policy, critic: critic.net, ...(qCritic ? { q: qCritic.net } : {}) },
+    optimizers: { actor: actorTarget.optimizer, critic: critic.optimizer, ...(qCritic ? { q: qCritic.optimizer } : {}) },
+    rngs: { actions: rng },
+    moments: obsNorm ? { observations: obsNorm.moments } : {},
+    collector,
+    recorder,
+  };
   try {
-    for (let iteration = 1; collector.steps < c.totalSteps; iteration++) {
+    if (c.scaleRewards && callbacks.checkpoint?.resume) throw new RangeError("a2c: checkpoints do not cover scaleRewards's running statistics yet, so a run with it cannot be continued.");
+    const capture = (iteration: number) => (c.scaleRewards ? cannotCapture("a2c with scaleRewards")() : captureState("a2c", iteration, parts));
+    const resumed = callbacks.checkpoint?.resume ? await restoreState("a2c", callbacks.checkpoint.resume, parts) : 0;
+    for (let iteration = resumed + 1; collector.steps < c.totalSteps && recorder.solvedAtSteps === null; iteration++) {
       // ---- learning rates (linearly annealed to 0 if asked)
       if (c.anneal) {
         const frac = Math.max(1 - collector.steps / c.totalSteps, 0.01);
@@ -326,7 +338,7 @@ export async function a2c(config: A2CConfig = {}, callbacks: Callbacks = {}): Pr
       const losses = { policyLoss: step.loss, criticLoss, entropy: entropyOf(policy, batch), gradNorm: step.gradNorm };
       const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null) break;
+      if (await callbacks.checkpoint?.after?.(iteration, () => capture(iteration))) break;
     }
     if (obsNorm) foldNormalization(policy, obsNorm);
   } catch (e) {

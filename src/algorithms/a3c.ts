@@ -34,6 +34,7 @@ import { entropyOf } from "../update/loss";
 import { SharedTarget, applyStep, lossGradient, policyStep } from "../update/step";
 import { type A2CConfig, advantagesOf, buildA2C, resolveA2CFields } from "./a2c";
 import { A3C_ESTIMATORS, namesOf } from "./builtins";
+import { cannotCapture, refuseResume } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, oneOf } from "./config";
 import { type SharedNet, SharedAdam, sharedNet } from "./hogwild";
 import { type Callbacks, Recorder, type TrainResult } from "./recorder";
@@ -111,6 +112,7 @@ type WorkerMessage = UpdateMessage | { type: "done" } | { type: "error"; message
 export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Promise<TrainResult<TrainablePolicy> & { updates: A3CUpdate[] }> {
   // ---- the initial parameters, made exactly as a2c makes them, in shared memory
   const c = resolveA3CConfig(config);
+  refuseResume("a3c", callbacks.checkpoint);
   await initTf({ quiet: true });
   const recorder = new Recorder();
   const { setup, policy, critics } = buildA2C("a3c", c, 1);
@@ -149,7 +151,7 @@ export async function a3c(config: A3CConfig = {}, callbacks: Callbacks = {}): Pr
         updates.push({ worker: m.worker, envSteps: m.envSteps, staleness: m.staleness, tensors: m.tensors });
         const stats = recorder.finish(++iteration, envSteps, { policyLoss: m.policyLoss, criticLoss: m.criticLoss, entropy: m.entropy, gradNorm: m.gradNorm }, c.targetReturn);
         await callbacks.onIteration?.(stats);
-        if (recorder.solvedAtSteps !== null) stop();
+        if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("a3c")))) stop();
       };
       for (let w = 0; w < c.workers; w++) {
         const worker = startWorker(__dirname, "a3c-worker", { config: c, index: w, shared });

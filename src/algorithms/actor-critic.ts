@@ -24,6 +24,7 @@ import { entropyOf } from "../update/loss";
 import { makeOptimizer } from "../update/optimizers";
 import { OptimizerTarget, policyStep } from "../update/step";
 import { ESTIMATORS, namesOf } from "./builtins";
+import { type RunParts, cannotCapture, captureState, refuseResume, restoreState } from "./checkpoint";
 import { checkKeys, fail, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -158,8 +159,14 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
   const collector = new Collector(setup.env, { seed: c.seed });
   const stall = new StallGuard("actorCritic", collector, c.lr);
   const recorder = new Recorder();
+  // checkpoints: a network critic's weights and optimiser are saved with the rest; a table critic is not yet
+  const net = critic instanceof MlpActionValue ? critic : null;
+  const parts: RunParts = { params: { actor: policy, ...(net ? { critic: net.net } : {}) }, optimizers: { actor: target.optimizer, ...(net ? { critic: net.optimizer } : {}) }, rngs: { actions: rng }, moments: {}, collector, recorder };
+  const capture = (iteration: number) => (net ? captureState("actorCritic", iteration, parts) : cannotCapture("actorCritic with a table critic")());
   try {
-    for (let iteration = 1; collector.steps < c.totalSteps; iteration++) {
+    if (!net) refuseResume("actorCritic with a table critic", callbacks.checkpoint);
+    const resumed = callbacks.checkpoint?.resume ? await restoreState("actorCritic", callbacks.checkpoint.resume, parts) : 0;
+    for (let iteration = resumed + 1; collector.steps < c.totalSteps && recorder.solvedAtSteps === null; iteration++) {
       // ---- collect: batchSteps steps (never past the budget); the episodes that ended in them
       const batch = collector.episodes(policy, rng, Math.min(c.batchSteps, c.totalSteps - collector.steps), c.gamma);
       recorder.record(batch);
@@ -185,7 +192,7 @@ export async function actorCritic(config: ActorCriticConfig = {}, callbacks: Cal
       // ---- log
       const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null) break;
+      if (await callbacks.checkpoint?.after?.(iteration, () => capture(iteration))) break;
     }
   } catch (e) {
     policy.dispose();

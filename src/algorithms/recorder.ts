@@ -1,4 +1,5 @@
 /** The per-iteration history of a training run, and what a run returns. */
+import type { CheckpointHooks } from "./checkpoint";
 
 /** One row of a training history. */
 export interface IterationStats {
@@ -28,6 +29,15 @@ export interface IterationStats {
 export interface Callbacks {
   /** Called after every iteration (awaited: a live plot can redraw here). */
   onIteration?: (stats: IterationStats) => void | Promise<void>;
+  /** Saving the training state, stopping early, continuing a saved run (src/algorithms/checkpoint.ts). */
+  checkpoint?: CheckpointHooks;
+}
+
+/** What `Recorder.snapshot` returns. */
+export interface RecorderSnapshot {
+  history: IterationStats[];
+  episodeReturns: number[];
+  solvedAtSteps: number | null;
 }
 
 export interface TrainResult<P> {
@@ -48,7 +58,7 @@ export const NO_UPDATE = { policyLoss: NaN, criticLoss: NaN, entropy: NaN, gradN
 export class Recorder {
   readonly history: IterationStats[] = [];
   readonly episodeReturns: number[] = [];
-  private readonly start = performance.now();
+  private start = performance.now();
   private lastTime = performance.now();
   private lastSteps = 0;
   private iterationReturns: number[] = [];
@@ -60,6 +70,22 @@ export class Recorder {
     this.episodeReturns.push(...batch.episodeReturns);
     this.iterationReturns.push(...batch.episodeReturns);
     this.iterationLengths.push(...batch.episodeLengths);
+  }
+
+  /** The record so far (JSON writes NaN as null), to continue a run later with `restore`. */
+  snapshot(): RecorderSnapshot {
+    return { history: this.history.map((h) => ({ ...h })), episodeReturns: [...this.episodeReturns], solvedAtSteps: this.solvedAtSteps };
+  }
+
+  /** Continue the record of `snapshot`: the history goes on from its last row, wall time from its last time. */
+  restore(s: RecorderSnapshot): void {
+    const nan = (v: number | null) => (v === null ? NaN : v);
+    this.history.push(...s.history.map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, nan(v as number | null)])) as unknown as IterationStats));
+    this.episodeReturns.push(...s.episodeReturns);
+    this.solvedAtSteps = s.solvedAtSteps;
+    const last = this.history.at(-1);
+    this.lastSteps = last?.envSteps ?? 0;
+    this.start = performance.now() - (last?.wallTime ?? 0) * 1000;
   }
 
   /** The result of a finished run. */

@@ -17,6 +17,7 @@ import { Rng } from "../rng";
 import { entropyOf } from "../update/loss";
 import { type ParameterTarget, applyStep, flatNorm, policyGradient } from "../update/step";
 import { BASELINES, ESTIMATORS } from "./builtins";
+import { cannotCapture, refuseResume } from "./checkpoint";
 import type { Recorder } from "./recorder";
 import type { GroupsReport, ReinforceCallbacks, ResolvedReinforceConfig } from "./reinforce";
 import type { EnvSetup, TrainablePolicy } from "./setup";
@@ -125,6 +126,7 @@ function everyKthRow(batch: Batch, k: number): Batch {
 
 /** Iterations of grouped collection: G groups (here or on workers), their gradients summed in order, one step. */
 export async function groupedIterations(c: Resolved, setup: EnvSetup, policy: TrainablePolicy, target: ParameterTarget, recorder: Recorder, callbacks: ReinforceCallbacks): Promise<void> {
+  refuseResume("reinforce with groups", callbacks.checkpoint);
   const groups = c.groups as NonNullable<Resolved["groups"]>;
   const local = c.workers === 0 ? new GroupRunner(c, setup, policy) : null;
   const pool = c.workers > 0 ? await WorkerPool.start<GroupTask, GroupResult>(c.workers, __dirname, "reinforce-worker", { config: { ...c, initialPolicy: null } } satisfies GroupWorkerData, "reinforce") : null;
@@ -158,7 +160,7 @@ export async function groupedIterations(c: Resolved, setup: EnvSetup, policy: Tr
       const stats = recorder.finish(iteration, steps, { policyLoss: loss, criticLoss: NaN, entropy: entropySum / entropyRows, gradNorm: step.gradNorm }, c.targetReturn);
       await callbacks.onGroups?.({ stats, groups: tasks.map((t, i) => ({ reset: t.reset, returns: results[i].returns, lengths: results[i].lengths })), policy } satisfies GroupsReport);
       await callbacks.onIteration?.(stats);
-      if (recorder.solvedAtSteps !== null) break;
+      if (recorder.solvedAtSteps !== null || (await callbacks.checkpoint?.after?.(iteration, cannotCapture("reinforce with groups")))) break;
     }
   } finally {
     await pool?.close();

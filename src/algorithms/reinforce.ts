@@ -36,8 +36,9 @@ import { Rng } from "../rng";
 import { initTf } from "../tf";
 import { type OptimizerName, OPTIMIZERS, makeOptimizer } from "../update/optimizers";
 import { entropyOf } from "../update/loss";
-import { OptimizerTarget, type ParameterTarget, applyStep, checkDiverged, policyStep } from "../update/step";
+import { OptimizerTarget, applyStep, checkDiverged, policyStep } from "../update/step";
 import { BASELINES, type BaselineName, ESTIMATORS, baselineEntry, namesOf } from "./builtins";
+import { type RunParts, captureState, restoreState } from "./checkpoint";
 import { checkKeys, fail, finite, intAtLeast, keysOf, nonNegative, oneOf, optionalFinite, positive, show, sizes, unit } from "./config";
 import { StallGuard } from "./episodes";
 import { type Callbacks, type IterationStats, NO_UPDATE, Recorder, type TrainResult } from "./recorder";
@@ -285,14 +286,24 @@ export async function reinforce(config: ReinforceConfig = {}, callbacks: Reinfor
 type Resolved = ResolvedReinforceConfig;
 
 /** Iterations of `batchSteps` environment steps: the episodes that ended in them, one update each. */
-async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePolicy, critic: MlpValue | null, target: ParameterTarget, recorder: Recorder, callbacks: Callbacks): Promise<void> {
+async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePolicy, critic: MlpValue | null, target: OptimizerTarget, recorder: Recorder, callbacks: Callbacks): Promise<void> {
   const { estimator, baseline } = reinforcePsi(c);
   const perParameter = typeof c.baseline === "string" && baselineEntry(c.baseline).perParameter === true;
   const rng = new Rng(c.seed).stream(7);
   const collector = new Collector(setup.env, { seed: c.seed });
   const stall = new StallGuard("reinforce", collector, c.lr);
   const opts = { algo: "reinforce", what: "policy", maxGradNorm: c.maxGradNorm, setting: "lr", lr: c.lr, entropyCoef: c.entropyCoef };
-  for (let iteration = 1; collector.steps < c.totalSteps && (c.iterations === null || iteration <= c.iterations); iteration++) {
+  const parts: RunParts = {
+    params: { policy, ...(critic ? { critic: critic.net } : {}) },
+    optimizers: { policy: target.optimizer, ...(critic ? { critic: critic.optimizer } : {}) },
+    rngs: { actions: rng },
+    moments: {},
+    objects: baseline.state ? { baseline: baseline.state } : {},
+    collector,
+    recorder,
+  };
+  const resumed = callbacks.checkpoint?.resume ? await restoreState("reinforce", callbacks.checkpoint.resume, parts) : 0;
+  for (let iteration = resumed + 1; collector.steps < c.totalSteps && (c.iterations === null || iteration <= c.iterations) && recorder.solvedAtSteps === null; iteration++) {
     // ---- collect: batchSteps steps (never past the budget); the episodes that ended in them
     const batch = collector.episodes(policy, rng, Math.min(c.batchSteps, c.totalSteps - collector.steps), c.gamma);
     recorder.record(batch);
@@ -320,7 +331,7 @@ async function batchIterations(c: Resolved, setup: EnvSetup, policy: TrainablePo
     // ---- log
     const stats = recorder.finish(iteration, collector.steps, losses, c.targetReturn);
     await callbacks.onIteration?.(stats);
-    if (recorder.solvedAtSteps !== null) break;
+    if (await callbacks.checkpoint?.after?.(iteration, () => captureState("reinforce", iteration, parts))) break;
   }
 }
 

@@ -17,15 +17,26 @@
  * prints plain lines, `"none"` nothing. `onIteration(seed, stats)` receives every iteration of every
  * seed. A function spec receives the callbacks to pass on: `runSeeds((seed, cb) => reinforce({ seed }, cb), seeds)`.
  * If a seed fails, the seeds still running are stopped and the error names the seed.
+ *
+ * Stopping and continuing (src/algorithms/checkpoint.ts): aborting `signal` stops every seed at the
+ * end of its current iteration and starts no further seed; the result then holds the seeds that ran,
+ * each with the history so far, and `interrupted` is true. `checkpointEvery: N` captures each seed's
+ * training state every N iterations and when it is stopped, and hands it to `onCheckpoint(seed,
+ * state)`; `resume(seed)` gives a seed a state to continue from. Without a signal, checkpoints or
+ * resume, nothing of this costs anything.
+ *
+ * A run in which no episode ended (e.g. a budget shorter than one episode) has no mean return: the
+ * curve is then empty and every history row's `meanReturn100` is NaN.
  */
 import * as os from "os";
-import * as path from "path";
-import { Worker } from "worker_threads";
-import { confidenceBand } from "../stats";
+import type { Worker } from "worker_threads";
 import type { SavedPolicy } from "../policies/policy";
+import { aggregate } from "../plot/curves";
 import { type ProgressMode, SeedsProgress } from "../plot/progress";
+import type { CheckpointHooks, TrainingState } from "./checkpoint";
 import type { Callbacks, IterationStats } from "./recorder";
 import { type AlgorithmSpec, resolveConfig } from "./registry";
+import { startWorker } from "./workers";
 
 export interface SeedRun {
   seed: number;
@@ -34,10 +45,17 @@ export interface SeedRun {
   solvedAtSteps: number | null;
   /** The trained policy's saved form (`policyFromJSON` rebuilds it). */
   policy?: SavedPolicy;
+  /** True if the seed was stopped by `signal` before its budget was used. */
+  stopped?: boolean;
+  /** Why its state could not be captured, if it could not (the policy is still there). */
+  checkpointError?: string;
 }
 
 export interface SeedRuns {
+  /** The seeds that ran, in the order given (without the ones `signal` kept from starting). */
   runs: SeedRun[];
+  /** True if `signal` stopped the run. */
+  interrupted: boolean;
   curve: {
     /** env steps */
     x: number[];
@@ -50,6 +68,7 @@ export interface SeedRuns {
 }
 
 type RunFn = (seed: number, callbacks: Callbacks) => Promise<{ history: IterationStats[]; episodeReturns: number[]; solvedAtSteps: number | null; policy?: SavedPolicy }>;
+type SeedResult = Omit<SeedRun, "seed">;
 
 export interface RunSeedsOptions {
   /** Worker threads (default: one per core, at most one per seed). */
@@ -61,56 +80,90 @@ export interface RunSeedsOptions {
   progress?: ProgressMode | "auto";
   /** Called with every iteration's statistics of every seed, as they arrive. */
   onIteration?: (seed: number, stats: IterationStats) => void;
+  /** Aborting it stops every seed at the end of its iteration and starts no other (see the module's doc). */
+  signal?: AbortSignal;
+  /** Capture each seed's training state every this many iterations (and when stopped) for `onCheckpoint`. */
+  checkpointEvery?: number;
+  onCheckpoint?: (seed: number, state: TrainingState) => void;
+  /** The state a seed continues from (none: it starts afresh). */
+  resume?: (seed: number) => TrainingState | undefined;
 }
 
-type WorkerMessage = { type: "progress"; stats: IterationStats } | ({ type: "result"; ok: boolean; error?: string } & Omit<SeedRun, "seed">);
+/**
+ * The checkpoint hooks of one seed: capture every `every` iterations and when `stopping()`, stop
+ * when `stopping()`. Used in worker threads and in this thread alike.
+ */
+export function seedCheckpointHooks(opts: {
+  every: number | undefined;
+  stopping: () => boolean;
+  resume: TrainingState | undefined;
+  save: (state: TrainingState) => void;
+  failed: (message: string) => void;
+}): CheckpointHooks {
+  return {
+    resume: opts.resume,
+    after: async (iteration, capture) => {
+      const stop = opts.stopping();
+      if (stop || (opts.every !== undefined && iteration % opts.every === 0)) {
+        try {
+          opts.save(await capture());
+        } catch (e) {
+          opts.failed(e instanceof Error ? e.message : String(e));
+        }
+      }
+      return stop;
+    },
+  };
+}
 
-function runInWorker(name: string, config: Record<string, unknown>, onIteration: (stats: IterationStats) => void, running: Set<Worker>): Promise<Omit<SeedRun, "seed">> {
-  const ext = path.extname(__filename); // ".ts" under tsx, ".js" in dist/lib
-  const file = path.join(__dirname, `seed-worker${ext}`);
+type WorkerMessage =
+  | { type: "progress"; stats: IterationStats }
+  | { type: "checkpoint"; state?: TrainingState; error?: string }
+  | ({ type: "result"; ok: boolean; error?: string } & SeedResult);
+
+/** What a seed's worker is told (seed-worker.ts): `stop` is a flag this thread sets to stop it. */
+export interface SeedWorkerData {
+  name: string;
+  config: Record<string, unknown>;
+  stop: SharedArrayBuffer;
+  checkpointEvery: number | undefined;
+  resume: TrainingState | undefined;
+}
+
+function runInWorker(data: SeedWorkerData, onIteration: (stats: IterationStats) => void, onCheckpoint: (state: TrainingState) => void, running: Set<Worker>): Promise<SeedResult> {
   return new Promise((resolve, reject) => {
-    // Under tsx (tests, scripts) the worker registers tsx's CommonJS hook before loading the .ts file.
-    const worker =
-      ext === ".ts"
-        ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, { eval: true, workerData: { name, config } })
-        : new Worker(file, { workerData: { name, config } });
+    const worker = startWorker(__dirname, "seed-worker", data);
     running.add(worker);
+    let checkpointError: string | undefined;
     const stop = () => {
       running.delete(worker);
       void worker.terminate();
     };
+    // The caller's handlers may fail (e.g. a file that cannot be written): stop this seed with their error.
+    const guarded = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        stop();
+        reject(e);
+      }
+    };
     worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") {
-        try {
-          onIteration(m.stats);
-        } catch (e) {
-          // The caller's handler failed (e.g. it could not write a file): stop this seed with its error.
-          stop();
-          reject(e);
-        }
+      if (m.type === "progress") return guarded(() => onIteration(m.stats));
+      if (m.type === "checkpoint") {
+        if (m.state) guarded(() => onCheckpoint(m.state as TrainingState));
+        checkpointError = m.error;
         return;
       }
       stop();
-      if (m.ok) resolve(m);
-      else reject(new Error(`runSeeds: seed ${String(config.seed)} failed: ${m.error}`));
+      if (m.ok) resolve({ ...m, ...(checkpointError ? { checkpointError } : {}) });
+      else reject(new Error(`runSeeds: seed ${String(data.config.seed)} failed: ${m.error}`));
     });
     worker.once("error", (e) => {
       stop();
       reject(e);
     });
   });
-}
-
-/** Linear interpolation of (xs, ys) at x (held constant beyond the ends). */
-export function interpolate(xs: number[], ys: number[], x: number): number {
-  if (x <= xs[0]) return ys[0];
-  for (let k = 1; k < xs.length; k++) {
-    if (x <= xs[k]) {
-      const w = (x - xs[k - 1]) / (xs[k] - xs[k - 1]);
-      return ys[k - 1] + w * (ys[k] - ys[k - 1]);
-    }
-  }
-  return ys[ys.length - 1];
 }
 
 export async function runSeeds(
@@ -145,12 +198,24 @@ export async function runSeeds(
     return progress.update(seed, stats);
   };
   const ended = (run: SeedRun) =>
-    progress.done(run.seed, run.solvedAtSteps !== null ? `reached the target at ${run.solvedAtSteps.toLocaleString("en-US")} steps` : "");
+    progress.done(run.seed, run.stopped ? "stopped early (interrupted)" : run.solvedAtSteps !== null ? `reached the target at ${run.solvedAtSteps.toLocaleString("en-US")} steps` : "");
+  const stopFlag = new Int32Array(new SharedArrayBuffer(4)); // set to 1 when `signal` aborts: the workers read it after every iteration
+  const onAbort = () => Atomics.store(stopFlag, 0, 1);
+  options.signal?.addEventListener("abort", onAbort);
+  if (options.signal?.aborted) onAbort();
+  const stopping = () => Atomics.load(stopFlag, 0) === 1;
+  if (options.checkpointEvery !== undefined && !(Number.isSafeInteger(options.checkpointEvery) && options.checkpointEvery >= 1)) {
+    throw new RangeError(`runSeeds: checkpointEvery must be an integer >= 1 (iterations); received ${String(options.checkpointEvery)}.`);
+  }
+  const save = (seed: number) => (state: TrainingState) => options.onCheckpoint?.(seed, state);
   try {
     if (typeof spec === "function") {
-      for (let i = 0; i < seeds.length; i++) {
+      for (let i = 0; i < seeds.length && !stopping(); i++) {
         progress.started(seeds[i]);
-        runs[i] = { seed: seeds[i], ...(await spec(seeds[i], { onIteration: (stats) => report(seeds[i], stats) })) };
+        let checkpointError: string | undefined;
+        const checkpoint = seedCheckpointHooks({ every: options.checkpointEvery, stopping, resume: options.resume?.(seeds[i]), save: save(seeds[i]), failed: (m) => (checkpointError = m) });
+        const r = await spec(seeds[i], { onIteration: (stats) => report(seeds[i], stats), checkpoint });
+        runs[i] = { seed: seeds[i], ...r, stopped: stopping(), ...(checkpointError ? { checkpointError } : {}) };
         ended(runs[i]);
       }
     } else {
@@ -159,11 +224,12 @@ export async function runSeeds(
       let next = 0;
       let failed = false;
       const lane = async () => {
-        while (next < seeds.length && !failed) {
+        while (next < seeds.length && !failed && !stopping()) {
           const i = next++;
           progress.started(seeds[i]);
           try {
-            const r = await runInWorker(spec.algorithm, { ...(spec.config as Record<string, unknown>), seed: seeds[i] }, (stats) => void report(seeds[i], stats), running);
+            const data: SeedWorkerData = { name: spec.algorithm, config: { ...(spec.config as Record<string, unknown>), seed: seeds[i] }, stop: stopFlag.buffer as SharedArrayBuffer, checkpointEvery: options.checkpointEvery, resume: options.resume?.(seeds[i]) };
+            const r = await runInWorker(data, (stats) => void report(seeds[i], stats), save(seeds[i]), running);
             runs[i] = { seed: seeds[i], ...r };
             ended(runs[i]);
           } catch (e) {
@@ -177,13 +243,10 @@ export async function runSeeds(
       await Promise.all(Array.from({ length: workers }, lane));
     }
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     progress.finish();
   }
-  const valid = runs.map((r) => r.history.filter((h) => Number.isFinite(h[metric])));
-  const end = Math.min(...valid.map((h) => (h.length ? h[h.length - 1].envSteps : 0)));
-  const start = Math.max(...valid.map((h) => (h.length ? h[0].envSteps : 0)));
-  const points = options.points ?? 50;
-  const x = end > start ? Array.from({ length: points }, (_, k) => Math.round(start + ((end - start) * k) / (points - 1))) : [end];
-  const perSeed = valid.map((h) => x.map((xi) => interpolate(h.map((s) => s.envSteps), h.map((s) => s[metric]), xi)));
-  return { runs, curve: { x, perSeed, ...confidenceBand(perSeed) } };
+  const ran = runs.filter((r) => r !== undefined);
+  const agg = aggregate(ran.map((r) => ({ rows: r.history as unknown as Record<string, number>[] })), "envSteps", metric, "ci95", { points: options.points ?? 50, range: "common" });
+  return { runs: ran, interrupted: stopping(), curve: { x: agg.x, perSeed: agg.perSeed, mean: agg.mean, lower: agg.lower, upper: agg.upper } };
 }

@@ -17,10 +17,11 @@ import { type Segment, rowIndex, spans } from "../estimators/segment";
 
 /**
  * A baseline: b for each row of `segment`, or one number for all, from psi_t before the baseline
- * (`psi`, one per row). It may keep state between calls (a moving average). REINFORCE subtracts it:
- * psi_t - b_t.
+ * (`psi`, one per row). It may keep state between calls (a moving average); a baseline that does
+ * shows it as `state`, an object of plain fields, so that a checkpoint (src/algorithms/checkpoint.ts)
+ * saves and restores it. REINFORCE subtracts it: psi_t - b_t.
  */
-export type Baseline = (psi: ArrayLike<number>, segment: Segment) => number | ArrayLike<number>;
+export type Baseline = ((psi: ArrayLike<number>, segment: Segment) => number | ArrayLike<number>) & { readonly state?: object };
 
 function checkFinite(fn: string, name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`${fn}: ${name} must be a finite number; received ${String(v)}.`);
@@ -113,10 +114,11 @@ export function constantBaseline(b: number): Baseline {
 /**
  * The moving average as a `Baseline` (`MovingAverageBaseline.ofSegment`): each episode of a segment in
  * turn is compared with b, then b takes in that episode's mean psi_t. Starts at the first episode's.
+ * Its `state` is the running average.
  */
-export function movingAverageBaseline(alpha: number): Baseline {
-  const m = new MovingAverageBaseline({ alpha, initial: "first" });
-  return (psi, segment) => m.ofSegment(psi, segment);
+export function movingAverageBaseline(alpha: number): Baseline & { readonly state: MovingAverageBaseline } {
+  const state = new MovingAverageBaseline({ alpha, initial: "first" });
+  return Object.assign((psi: ArrayLike<number>, segment: Segment) => state.ofSegment(psi, segment), { state });
 }
 
 /** b_t = V(s_t), the segment's `values` (REINFORCE's learned critic fills them for the name "value"). */

@@ -27,6 +27,17 @@ export interface VectorEnvOptions {
   name?: string;
 }
 
+/** What `VectorEnv.snapshot` returns (plain numbers, JSON-safe). */
+export interface VectorEnvSnapshot {
+  states: number[];
+  observations: number[];
+  runningReturns: number[];
+  runningLengths: number[];
+  rngs: number[][];
+  resetOptions: Record<string, unknown>;
+  totalSteps: number;
+}
+
 export class VectorEnv {
   readonly kernel: VectorKernel;
   readonly numEnvs: number;
@@ -116,6 +127,46 @@ export class VectorEnv {
     k.observe(this.states, i * k.stateDim, this.observations, i * k.obsDim);
     this.runningReturns[i] = 0;
     this.runningLengths[i] = 0;
+  }
+
+  /**
+   * Everything the copies' futures depend on (their physical states, observations, running returns
+   * and lengths, random streams), as plain numbers: `restore` continues exactly from here. Covers
+   * kernels whose state lives in `states` (every registered one).
+   */
+  snapshot(): VectorEnvSnapshot {
+    if (!this.started) throw new Error(`${this.name} (vector).snapshot(): reset the environment first.`);
+    return {
+      states: Array.from(this.states),
+      observations: Array.from(this.observations),
+      runningReturns: Array.from(this.runningReturns),
+      runningLengths: Array.from(this.runningLengths),
+      rngs: this.rngs.map((r) => r.getState()),
+      resetOptions: this.resetOptions,
+      totalSteps: this.totalSteps,
+    };
+  }
+
+  /** Continue from a `snapshot` of a vector of the same environment and number of copies. */
+  restore(s: VectorEnvSnapshot): void {
+    if (s.states.length !== this.states.length || s.rngs.length !== this.numEnvs) {
+      throw new RangeError(`${this.name} (vector).restore: the snapshot is of ${s.rngs.length} copies with ${s.states.length} state numbers; this vector has ${this.numEnvs} copies with ${this.states.length}.`);
+    }
+    this.states.set(s.states);
+    this.observations.set(s.observations);
+    this.runningReturns.set(s.runningReturns);
+    this.runningLengths.set(s.runningLengths);
+    this.rngs = s.rngs.map((state) => {
+      const rng = new Rng(0);
+      rng.setState(state);
+      return rng;
+    });
+    this.resetOptions = s.resetOptions;
+    this.totalSteps = s.totalSteps;
+    this.rewards.fill(0);
+    this.terminated.fill(0);
+    this.truncated.fill(0);
+    this.started = true;
   }
 
   /** Release the copies (idempotent); `reset` and `step` afterwards are errors. */

@@ -27,7 +27,7 @@
  */
 import type { Env } from "../envs/env";
 import { Discrete } from "../envs/spaces";
-import type { VectorEnv } from "../envs/vector";
+import type { VectorEnv, VectorEnvSnapshot } from "../envs/vector";
 import type { Rng } from "../rng";
 import { type Batch, type EpisodeRows, emptyBatch, joinEpisodes } from "./batch";
 
@@ -40,6 +40,14 @@ export type VectorLike = Pick<
   readonly discreteObservations: boolean;
   readonly discreteActions: boolean;
 };
+
+/** What `Collector.snapshot` returns (plain numbers, JSON-safe). */
+export interface CollectorSnapshot {
+  steps: number;
+  started: boolean;
+  env: VectorEnvSnapshot | null;
+  episodes: { obs: number[][]; acts: number[][]; rews: number[][] };
+}
 
 /** Acts for many observation rows at once. */
 export interface RowSampler {
@@ -99,6 +107,26 @@ export class Collector {
     if (this.started) return;
     this.env.reset(this.seed === undefined ? {} : { seed: this.seed });
     this.started = true;
+  }
+
+  /**
+   * The collector's position, to continue a run later (`restore`): its step count, the episodes in
+   * progress (episodes mode) and the environment's own snapshot. Needs a `VectorEnv` (`snapshot`).
+   */
+  snapshot(): CollectorSnapshot {
+    const env = this.env as Partial<Pick<VectorEnv, "snapshot">>;
+    if (typeof env.snapshot !== "function") throw new TypeError(`Collector.snapshot: ${this.env.name} is not a VectorEnv (it has no snapshot()).`);
+    return { steps: this.steps, started: this.started, env: this.started ? env.snapshot() : null, episodes: { obs: this.obs.map((o) => [...o]), acts: this.acts.map((a) => [...a]), rews: this.rews.map((r) => [...r]) } };
+  }
+
+  /** Continue from a `snapshot` (same environment and number of copies): the next call takes the steps that would have followed. */
+  restore(s: CollectorSnapshot): void {
+    this.steps = s.steps;
+    if (s.env) (this.env as VectorEnv).restore(s.env);
+    this.started = s.started;
+    s.episodes.obs.forEach((o, i) => (this.obs[i] = [...o]));
+    s.episodes.acts.forEach((a, i) => (this.acts[i] = [...a]));
+    s.episodes.rews.forEach((r, i) => (this.rews[i] = [...r]));
   }
 
   /** The longest episode still running, in steps (episodes mode). */

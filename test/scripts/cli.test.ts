@@ -1,6 +1,6 @@
 /**
- * One command-line convention (scripts/cli.ts) across train, plot, deeprm, cartpole-solve, book, grade
- * and assignments: `--help` exits 0 and lists every option with its default; a misspelt option or
+ * One command-line convention (scripts/cli.ts) across train, plot, deeprm, evaluate, cartpole-solve,
+ * book, grade and assignments: `--help` exits 0 and lists every option with its default; a misspelt option or
  * sub-command gets "did you mean" and exit code 2; each example in --help is accepted by the
  * command's own parser, as written (shell quoting included).
  */
@@ -15,6 +15,7 @@ import * as book from "../../scripts/book";
 import * as cartpoleSolve from "../../scripts/cartpole-solve";
 import { type OptionTable, examplesOf, optionsHelp, parseOptions } from "../../scripts/cli";
 import * as deeprm from "../../scripts/deeprm";
+import * as evaluate from "../../scripts/evaluate";
 import * as grade from "../../scripts/grade";
 import * as plot from "../../scripts/plot";
 import * as train from "../../scripts/train";
@@ -39,6 +40,7 @@ const commands: Command[] = [
   { name: "plot", prefix: [], options: plot.OPTIONS, typo: ["--bnd", "--band"], parse: loose(plot.OPTIONS, "plot") },
   { name: "deeprm", prefix: ["evaluate"], options: deeprm.EVALUATE_OPTIONS, typo: ["--lods", "--loads"], parse: deeprm.parseEvaluate },
   { name: "deeprm", prefix: ["train"], options: deeprm.TRAIN_OPTIONS, typo: ["--iteration", "--iterations"], parse: deeprm.parseTrain },
+  { name: "evaluate", prefix: [], options: evaluate.OPTIONS, typo: ["--episode", "--episodes"], parse: evaluate.parse },
   { name: "cartpole-solve", prefix: [], options: cartpoleSolve.OPTIONS, typo: ["--variant", "--variants"], parse: cartpoleSolve.parse },
   { name: "book", prefix: [], options: book.OPTIONS, typo: ["--notebok", "--notebook"], parse: loose(book.OPTIONS, "book") },
   { name: "grade", prefix: [], options: grade.OPTIONS, typo: ["--job", "--jobs"], parse: grade.parseArgs },
@@ -81,6 +83,7 @@ test("every example in every --help is accepted by its command's parser, as writ
     ["train", train.usage()],
     ["plot", npmRun("plot", ["--help"]).stdout],
     ["deeprm", npmRun("deeprm", ["--help"]).stdout],
+    ["evaluate", evaluate.HELP],
     ["cartpole-solve", cartpoleSolve.usage()],
     ["book", npmRun("book", ["--help"]).stdout],
     ["grade", grade.HELP],

@@ -49,7 +49,7 @@ test("seeds: a count, a list, ranges; bad ones are errors naming the value", () 
   assert.deepEqual(parseSeeds("0,3,7"), [0, 3, 7]);
   assert.deepEqual(parseSeeds("10-12,4"), [10, 11, 12, 4]);
   assert.deepEqual(parseSeeds("5-5"), [5]);
-  assert.throws(() => parseSeeds("0"), /a count must be an integer >= 1/);
+  assert.throws(() => parseSeeds("0"), /--seeds 0: a count of seeds must be at least 1; for seed 0 alone write --seed 0/);
   assert.throws(() => parseSeeds("1,x"), /"x" is not a seed/);
   assert.throws(() => parseSeeds("1,2,1"), /seed 1 appears twice/);
   assert.throws(() => parseSeeds("4-2"), /runs backwards; write 2-4/);
@@ -59,14 +59,15 @@ test("unknown words get a did-you-mean; config errors are found before anything 
   assert.match(usageError(["--algo", "A2C"]), /unknown algorithm "A2C" \(did you mean a2c\?\); valid: reinforce, a2c, actorCritic/);
   assert.match(usageError(["--algo", "ppo"]), /unknown algorithm "ppo"; valid: reinforce, a2c, actorCritic/);
   assert.match(usageError(["--algo", "a2c", "--env", "CartPole-v0"]), /unknown environment "CartPole-v0" \(did you mean CartPole-v1\?\); valid: CartPole-v1/);
-  assert.match(usageError(["--algo", "a2c", "--seed", "3"]), /unknown option --seed \(did you mean --seeds\?\)/);
+  assert.match(usageError(["--algo", "a2c", "--seed", "3", "--seeds", "2"]), /both --seed and --seeds are given; --seed N is one seed, --seeds several/);
+  assert.match(usageError(["--algo", "a2c", "--seed", "1.5"]), /--seed must be an integer >= 0; received "1.5"/);
   assert.match(usageError(["--algo", "a2c", "--lr", "0.1"]), /config fields are set with --set, e\.g\. --set lr=VALUE/);
   assert.match(usageError(["--algo", "a2c", "--totalSteps", "100"]), /unknown option --totalSteps \(did you mean --steps\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "learningRate=0.1"]), /unknown config key "learningRate" \(did you mean lr\?\)/);
   assert.match(usageError(["--algo", "a2c", "--set", "lr=-1"]), /config\.lr must be a positive number; received -1/);
   assert.match(usageError(["--algo", "a2c", "--set", "advantage=gea"]), /config\.advantage must be one of "nstep", "td", "gae", "qv"; received "gea"/);
   assert.match(usageError(["--algo", "a2c", "--env", "Pendulum-v1", "--set", 'envKwargs={"G":9}']), /unknown argument\(s\) G; accepted: g/);
-  assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seeds/);
+  assert.match(usageError(["--algo", "a2c", "--set", "seed=3"]), /seeds are chosen with --seed 3 \(one\) or --seeds \(several\)/);
   assert.match(usageError(["--algo", "a2c", "--steps", "1e3x"]), /--steps must be an integer >= 1; received "1e3x"/);
   assert.match(usageError(["--algo", "a2c", "--out"]), /--out needs a value/);
   assert.match(usageError(["a2c"]), /unexpected argument "a2c": options start with --.*With npm, put -- before the options: npm run train -- --help/);
@@ -121,7 +122,7 @@ test("a run: progress lines, config.json with the resolved config, progress.csv 
   assert.match(r.stdout, /seed 0: [\d,]+ steps, mean return \(last 100\) [\d.]+/);
 
   const entries = fs.readdirSync(out).sort();
-  assert.deepEqual(entries, ["config.json", "learning-curve.html", "plotly.min.js", "seed0", "seed2", "summary.json"]);
+  assert.deepEqual(entries, ["config.json", "learning-curve.html", "seed0", "seed2", "summary.json"], "no copy of plotly.js: the folder stays small");
   assert.deepEqual(fs.readdirSync(path.join(out, "seed2")).sort(), ["policy.json", "progress.csv", "progress.json"]);
 
   const config = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8"));
@@ -147,7 +148,13 @@ test("a run: progress lines, config.json with the resolved config, progress.csv 
   }
 
   const html = fs.readFileSync(path.join(out, "learning-curve.html"), "utf8");
-  assert.ok(!/<(script|link)[^>]+(src|href)="https?:/.test(html), "offline");
+  assert.ok(!/<(script|link)[^>]+(src|href)="https?:/.test(html) && !/https?:\/\/cdn/.test(html), "offline");
+  // Copied alone, the page shows a static picture of the curves, and no text meant for Jupyter.
+  const svg = /<svg[^>]*>([\s\S]*?)<\/svg>/.exec(html)?.[1] ?? "";
+  assert.equal((svg.match(/<path /g) ?? []).length, 3, "the static picture: two seeds and their mean");
+  assert.ok(svg.includes("target 475"), "the target line, named");
+  assert.ok(!/Re-run the cell/.test(html));
+  assert.match(html, /looks for beside itself, in the folder above it/);
   assert.match(html, /<td>batchSteps<\/td><td class="v">1000<\/td>/, "the config as a table");
   for (const name of ["seed 0", "seed 2", "mean over 2 seeds"]) assert.ok(html.includes(`"name":"${name}"`), name);
   assert.ok(!html.includes("95% CI"), "no confidence band over two seeds");
