@@ -128,9 +128,12 @@ export class WasmForward {
  */
 export class SparseKernel {
   static readonly CHUNK_ROWS = 256;
+  /** Up to this many outputs the product keeps them in registers (sparse_forward_narrow: the same sums, faster). */
+  static readonly NARROW = 32;
   private readonly memory: Float32Array;
   private readonly exports: {
     sparse_forward(x: number, rows: number, n: number, w: number, b: number, m: number, out: number): void;
+    sparse_forward_narrow(x: number, rows: number, n: number, w: number, b: number, m: number, out: number): void;
     sparse_weight_grad(x: number, rows: number, n: number, dz: number, m: number, dw: number): void;
   };
   private readonly n4: number;
@@ -201,7 +204,8 @@ export class SparseKernel {
     for (let r0 = 0; r0 < rows; r0 += SparseKernel.CHUNK_ROWS) {
       const count = Math.min(SparseKernel.CHUNK_ROWS, rows - r0);
       this.load(x, xOff + r0 * this.n, count);
-      this.exports.sparse_forward(this.xAt * 4, count, n4, this.wAt * 4, this.bAt * 4, m4, this.outAt * 4);
+      const product = m4 <= SparseKernel.NARROW ? this.exports.sparse_forward_narrow : this.exports.sparse_forward;
+      product(this.xAt * 4, count, n4, this.wAt * 4, this.bAt * 4, m4, this.outAt * 4);
       for (let r = 0; r < count; r++) for (let j = 0; j < m; j++) out[(r0 + r) * m + j] = mem[this.outAt + r * m4 + j];
     }
   }
