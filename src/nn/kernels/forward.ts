@@ -119,8 +119,8 @@ export class WasmForward {
 }
 
 /**
- * The sparse first layer z = x W + b in WebAssembly SIMD (mlp.wat's `sparse_forward` and
- * `sparse_weight_grad`, float32): x's inputs are tested four at a time and only the rows of W where
+ * The sparse first layer z = x W + b in WebAssembly SIMD (mlp.wat's `sparse_forward`, or
+ * `sparse_forward_narrow` for up to `NARROW` outputs, and `sparse_weight_grad`, float32): x's inputs are tested four at a time and only the rows of W where
  * x is non-zero are added, so a mostly-zero input (DeepRM's state image) costs a fraction of the dense
  * product. Rows go through the module's memory in chunks of `CHUNK_ROWS`; widths are padded to
  * multiples of 4 with zeros (which add nothing). `Mlp` uses one kernel for acting (its snapshot of the

@@ -1,9 +1,10 @@
 ;; The forward pass of a multilayer perceptron for one input, with WebAssembly SIMD: four float32
 ;; lanes (TF.js holds the weights in float32, so they are stored exactly). `npm run build:wasm`
-;; assembles this file into mlp-wasm.ts (base64); src/policies/kernels/forward.ts lays out the
+;; assembles this file into mlp-wasm.ts (base64); src/nn/kernels/forward.ts lays out the
 ;; memory and calls `forward`. The plain-TypeScript pass (Mlp.forwardPlain) is the reference it is
-;; tested against. `sparse_forward` and `sparse_weight_grad` are the sparse first layer (Mlp's
-;; `sparseInput`; their memory is laid out by forward.ts's SparseKernel).
+;; tested against. `sparse_forward` (and `sparse_forward_narrow`, the same sums for up to 32 outputs)
+;; and `sparse_weight_grad` are the sparse first layer (Mlp's `sparseInput`; their memory is laid out
+;; by forward.ts's SparseKernel).
 ;;
 ;; Memory layout (of `forward`) (byte offsets, every block 16-byte aligned):
 ;;   0: i32 number of layers; 4: i32 activation (0 tanh, 1 relu)
@@ -138,7 +139,8 @@
   ;; sparse_forward for m <= 32 outputs, one row at a time with the outputs in eight registers (no
   ;; load and store of out per non-zero input). Each output is the same sum in the same order as in
   ;; sparse_forward (bias, then + x[i] W[i][j] for the non-zero x[i] in increasing i, float32), so
-  ;; the two agree bit for bit. Registers past m are neither summed nor stored.
+  ;; the two agree bit for bit. Registers past m are loaded from the memory after b (in bounds: out
+  ;; follows b) but neither summed nor stored.
   (func (export "sparse_forward_narrow") (param $x i32) (param $rows i32) (param $n i32) (param $w i32) (param $b i32) (param $m i32) (param $out i32)
     (local $r i32) (local $i i32) (local $k i32) (local $idx i32) (local $o i32) (local $end i32) (local $wrow i32) (local $rowBytes i32)
     (local $xv v128) (local $v f32) (local $vs v128)
