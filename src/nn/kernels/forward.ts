@@ -119,8 +119,8 @@ export class WasmForward {
 }
 
 /**
- * The sparse first layer z = x W + b in WebAssembly SIMD (mlp.wat's `sparse_forward` and
- * `sparse_weight_grad`, float32): x's inputs are tested four at a time and only the rows of W where
+ * The sparse first layer z = x W + b in WebAssembly SIMD (mlp.wat's `sparse_forward`, or
+ * `sparse_forward_narrow` for up to `NARROW` outputs, and `sparse_weight_grad`, float32): x's inputs are tested four at a time and only the rows of W where
  * x is non-zero are added, so a mostly-zero input (DeepRM's state image) costs a fraction of the dense
  * product. Rows go through the module's memory in chunks of `CHUNK_ROWS`; widths are padded to
  * multiples of 4 with zeros (which add nothing). `Mlp` uses one kernel for acting (its snapshot of the
@@ -128,9 +128,12 @@ export class WasmForward {
  */
 export class SparseKernel {
   static readonly CHUNK_ROWS = 256;
+  /** Up to this many outputs the product keeps them in registers (sparse_forward_narrow: the same sums, faster). */
+  static readonly NARROW = 32;
   private readonly memory: Float32Array;
   private readonly exports: {
     sparse_forward(x: number, rows: number, n: number, w: number, b: number, m: number, out: number): void;
+    sparse_forward_narrow(x: number, rows: number, n: number, w: number, b: number, m: number, out: number): void;
     sparse_weight_grad(x: number, rows: number, n: number, dz: number, m: number, dw: number): void;
   };
   private readonly n4: number;
@@ -201,7 +204,8 @@ export class SparseKernel {
     for (let r0 = 0; r0 < rows; r0 += SparseKernel.CHUNK_ROWS) {
       const count = Math.min(SparseKernel.CHUNK_ROWS, rows - r0);
       this.load(x, xOff + r0 * this.n, count);
-      this.exports.sparse_forward(this.xAt * 4, count, n4, this.wAt * 4, this.bAt * 4, m4, this.outAt * 4);
+      const product = m4 <= SparseKernel.NARROW ? this.exports.sparse_forward_narrow : this.exports.sparse_forward;
+      product(this.xAt * 4, count, n4, this.wAt * 4, this.bAt * 4, m4, this.outAt * 4);
       for (let r = 0; r < count; r++) for (let j = 0; j < m; j++) out[(r0 + r) * m + j] = mem[this.outAt + r * m4 + j];
     }
   }

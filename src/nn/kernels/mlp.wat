@@ -1,9 +1,10 @@
 ;; The forward pass of a multilayer perceptron for one input, with WebAssembly SIMD: four float32
 ;; lanes (TF.js holds the weights in float32, so they are stored exactly). `npm run build:wasm`
-;; assembles this file into mlp-wasm.ts (base64); src/policies/kernels/forward.ts lays out the
+;; assembles this file into mlp-wasm.ts (base64); src/nn/kernels/forward.ts lays out the
 ;; memory and calls `forward`. The plain-TypeScript pass (Mlp.forwardPlain) is the reference it is
-;; tested against. `sparse_forward` and `sparse_weight_grad` are the sparse first layer (Mlp's
-;; `sparseInput`; their memory is laid out by forward.ts's SparseKernel).
+;; tested against. `sparse_forward` (and `sparse_forward_narrow`, the same sums for up to 32 outputs)
+;; and `sparse_weight_grad` are the sparse first layer (Mlp's `sparseInput`; their memory is laid out
+;; by forward.ts's SparseKernel).
 ;;
 ;; Memory layout (of `forward`) (byte offsets, every block 16-byte aligned):
 ;;   0: i32 number of layers; 4: i32 activation (0 tanh, 1 relu)
@@ -131,6 +132,66 @@
             (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $scan)))
+      (local.set $x (local.get $end))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
+  ;; sparse_forward for m <= 32 outputs, one row at a time with the outputs in eight registers (no
+  ;; load and store of out per non-zero input). Each output is the same sum in the same order as in
+  ;; sparse_forward (bias, then + x[i] W[i][j] for the non-zero x[i] in increasing i, float32), so
+  ;; the two agree bit for bit. Registers past m are loaded from the memory after b (in bounds: out
+  ;; follows b) but neither summed nor stored.
+  (func (export "sparse_forward_narrow") (param $x i32) (param $rows i32) (param $n i32) (param $w i32) (param $b i32) (param $m i32) (param $out i32)
+    (local $r i32) (local $i i32) (local $k i32) (local $idx i32) (local $o i32) (local $end i32) (local $wrow i32) (local $rowBytes i32)
+    (local $xv v128) (local $v f32) (local $vs v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $rowBytes (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rowBytes))))
+      (local.set $a0 (v128.load offset=0 (local.get $b)))
+      (local.set $a1 (v128.load offset=16 (local.get $b)))
+      (local.set $a2 (v128.load offset=32 (local.get $b)))
+      (local.set $a3 (v128.load offset=48 (local.get $b)))
+      (local.set $a4 (v128.load offset=64 (local.get $b)))
+      (local.set $a5 (v128.load offset=80 (local.get $b)))
+      (local.set $a6 (v128.load offset=96 (local.get $b)))
+      (local.set $a7 (v128.load offset=112 (local.get $b)))
+      (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $i (local.get $x))
+      (local.set $idx (i32.const 0))
+      (block $scanDone (loop $scan
+        (br_if $scanDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $xv (v128.load (local.get $i)))
+        (if (v128.any_true (local.get $xv)) (then
+          (local.set $k (i32.const 0))
+          (loop $lanes
+            (local.set $v (f32.load (i32.add (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+            (if (f32.ne (local.get $v) (f32.const 0)) (then
+                (local.set $wrow (i32.add (local.get $w) (i32.mul (i32.add (local.get $idx) (local.get $k)) (local.get $rowBytes))))
+                (local.set $vs (f32x4.splat (local.get $v)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vs) (v128.load offset=0 (local.get $wrow)))))
+                (if (i32.gt_u (local.get $m) (i32.const 4)) (then (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vs) (v128.load offset=16 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 8)) (then (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vs) (v128.load offset=32 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 12)) (then (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vs) (v128.load offset=48 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 16)) (then (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $vs) (v128.load offset=64 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 20)) (then (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $vs) (v128.load offset=80 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 24)) (then (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $vs) (v128.load offset=96 (local.get $wrow)))))))
+                (if (i32.gt_u (local.get $m) (i32.const 28)) (then (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $vs) (v128.load offset=112 (local.get $wrow)))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $lanes (i32.lt_u (local.get $k) (i32.const 4))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+        (br $scan)))
+      (v128.store offset=0 (local.get $o) (local.get $a0))
+      (if (i32.gt_u (local.get $m) (i32.const 4)) (then (v128.store offset=16 (local.get $o) (local.get $a1))))
+      (if (i32.gt_u (local.get $m) (i32.const 8)) (then (v128.store offset=32 (local.get $o) (local.get $a2))))
+      (if (i32.gt_u (local.get $m) (i32.const 12)) (then (v128.store offset=48 (local.get $o) (local.get $a3))))
+      (if (i32.gt_u (local.get $m) (i32.const 16)) (then (v128.store offset=64 (local.get $o) (local.get $a4))))
+      (if (i32.gt_u (local.get $m) (i32.const 20)) (then (v128.store offset=80 (local.get $o) (local.get $a5))))
+      (if (i32.gt_u (local.get $m) (i32.const 24)) (then (v128.store offset=96 (local.get $o) (local.get $a6))))
+      (if (i32.gt_u (local.get $m) (i32.const 28)) (then (v128.store offset=112 (local.get $o) (local.get $a7))))
       (local.set $x (local.get $end))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
