@@ -36,7 +36,7 @@ import { MAX_REPORT_BYTES, parseReport } from "../src/grading/channel";
 import { type GradeRow, feedbackText, gradesCsv, oneLine, writeWhole } from "../src/grading/report";
 import { exerciseFlags, killSurvivors, residentMB } from "../src/grading/sandbox";
 
-interface Options { folder: string; notebook?: string; timeout: number; memory: number; jobs: number }
+interface Options { folder: string; notebook?: string; timeout: number; memory: number; jobs: number; json: boolean; quiet: boolean }
 
 const CORES = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 
@@ -45,10 +45,12 @@ export const OPTIONS = {
   timeout: { type: "string", value: "SECONDS", help: "time limit per exercise", defaultText: "30" },
   memory: { type: "string", value: "MB", help: "memory limit per grading process", defaultText: "1024" },
   jobs: { type: "string", value: "N", help: "grading processes at once", defaultText: `the number of cores, ${CORES} here` },
+  json: { type: "boolean", help: "also print one JSON object on the last line of stdout: per student, the notebook, points and max points, per exercise and in total" },
+  quiet: { type: "boolean", help: "no progress lines on stderr (errors and the closing line stay)" },
   help: { type: "boolean", short: "h", help: "this text" },
 } as const;
 
-export const EXAMPLES = ["npm run grade -- submissions/", "npm run grade -- submissions/ --notebook 02-reinforce --timeout 60 --jobs 2"];
+export const EXAMPLES = ["npm run grade -- submissions/", "npm run grade -- submissions/ --notebook 02-reinforce --timeout 60 --jobs 2", "npm run grade -- submissions/ --quiet --json"];
 
 export const HELP = helpText({
   usage: "npm run grade -- FOLDER [options]",
@@ -85,6 +87,8 @@ export function parseArgs(argv: string[]): Options | null {
     timeout: number("timeout", values.timeout, 30, 1),
     memory: number("memory", values.memory, 1024, 64),
     jobs: Math.floor(number("jobs", values.jobs, CORES, 1)),
+    json: values.json === true,
+    quiet: values.quiet === true,
   };
 }
 
@@ -376,8 +380,11 @@ async function main(): Promise<void> {
   const runId = randomBytes(8).toString("hex");
   const graded = subs.filter((s) => s.pending > 0).length;
   let done = 0;
-  console.error(`grading ${files.length} submission(s) in ${o.folder}: ${jobs.length} exercise run(s), ${o.jobs} at a time, ${o.timeout} s and ${o.memory} MB each`);
-  for (const s of subs.filter((x) => !x.pending)) console.error(`  ${oneLine(s.student)}: not graded: ${oneLine(s.problem ?? "")}`);
+  const progress = (line: string): void => {
+    if (!o.quiet) console.error(line);
+  };
+  progress(`grading ${files.length} submission(s) in ${o.folder}: ${jobs.length} exercise run(s), ${o.jobs} at a time, ${o.timeout} s and ${o.memory} MB each`);
+  for (const s of subs.filter((x) => !x.pending)) progress(`  ${oneLine(s.student)}: not graded: ${oneLine(s.problem ?? "")}`);
   const verdicts = new Map<Job, Verdict>();
   let next = 0;
   const worker = async () => {
@@ -390,7 +397,7 @@ async function main(): Promise<void> {
         const mine = jobs.filter((j) => j.s === job.s).map((j) => verdicts.get(j)!);
         const pts = mine.reduce((a, v) => a + v.points, 0);
         const max = mine.reduce((a, v) => a + v.maxPoints, 0);
-        console.error(`[${done}/${graded}] ${oneLine(job.s.student)} (${job.s.notebook!.name}): ${pts} of ${max} points (${((performance.now() - job.s.started) / 1000).toFixed(1)} s)`);
+        progress(`[${done}/${graded}] ${oneLine(job.s.student)} (${job.s.notebook!.name}): ${pts} of ${max} points (${((performance.now() - job.s.started) / 1000).toFixed(1)} s)`);
       }
     }
   };
@@ -410,6 +417,19 @@ async function main(): Promise<void> {
   writeWhole(path.join(o.folder, "grades.csv"), gradesCsv(rows));
   const seconds = (performance.now() - started) / 1000;
   console.error(`wrote ${path.join(o.folder, "grades.csv")} (${rows.length} rows) and ${subs.length} feedback file(s) in ${fbDir}; ${seconds.toFixed(1)} s`);
+  if (o.json) console.log(JSON.stringify(gradesJson(subs, o.folder, fbDir, seconds)));
+}
+
+/** What --json prints: the same rows as grades.csv, per student (JSON escapes whatever a submission wrote). */
+function gradesJson(subs: { student: string; rows: Row[] }[], folder: string, feedback: string, seconds: number) {
+  const students = subs.map((s) => ({
+    student: s.student,
+    notebook: s.rows[0]?.notebook ?? "unknown",
+    points: s.rows.reduce((a, r) => a + r.points, 0),
+    maxPoints: s.rows.reduce((a, r) => a + r.maxPoints, 0),
+    exercises: s.rows.map((r) => ({ exercise: r.exercise, points: r.points, maxPoints: r.maxPoints, message: r.message })),
+  }));
+  return { grades: path.join(folder, "grades.csv"), feedback, seconds: Number(seconds.toFixed(1)), students };
 }
 
 if (require.main === module) {

@@ -57,6 +57,19 @@ before(() => {
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("npm run assignments", () => {
+  test("--json lists what was written (and prints nothing else); --quiet prints nothing", () => {
+    const dir = path.join(tmp, "json-out");
+    const r = run("assignments.ts", ["02-reinforce", "--out", dir, "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines.length, 1, r.stdout);
+    const json = JSON.parse(lines[0]) as { notebooks: { notebook: string; file: string; exercises: string[]; points: number }[] };
+    const stu = readNb(json.notebooks[0].file);
+    assert.deepEqual(json.notebooks.map((n) => [n.notebook, n.exercises]), [["02-reinforce", grading.checkedExercises(stu)]]);
+    const q = run("assignments.ts", ["02-reinforce", "--out", dir, "--quiet"]);
+    assert.equal(q.status, 0, q.stderr);
+    assert.equal(q.stdout, "");
+  });
   for (const name of GRADED) {
     test(`${name}: stubs and prompts replace the solutions, outputs are cleared, everything else is unchanged`, () => {
       const ins = instructor(name);
@@ -215,9 +228,17 @@ require("fs").writeFileSync(${forged}, "student,notebook,exercise,points,max poi
     fs.mkdirSync(dir);
     write(dir, "teacher-02.ipynb", instructor("02-reinforce"));
     write(dir, "wrong.ipynb", instructor("03-baselines"));
-    const r = run("grade.ts", [dir, "--notebook", "02-reinforce"]);
+    const r = run("grade.ts", [dir, "--notebook", "02-reinforce", "--json", "--quiet"]);
     assert.equal(r.status, 0, r.stderr);
     const only = readGrades(dir);
+    // --quiet: no progress lines, only the closing one; --json: the same grades as grades.csv, per student
+    assert.doesNotMatch(r.stderr, /^(grading |\[\d+\/\d+\] )/m, r.stderr);
+    assert.match(r.stderr, /^wrote .*grades\.csv \(6 rows\)/m);
+    const json = JSON.parse(r.stdout.trim().split("\n").pop()!) as { students: { student: string; notebook: string; points: number; maxPoints: number; exercises: { points: number }[] }[] };
+    assert.deepEqual(
+      json.students.map((x) => [x.student, x.notebook, x.points, x.maxPoints, x.exercises.map((e) => e.points)]),
+      ["teacher-02", "wrong"].map((st) => [st, "02-reinforce", pointsOf(only, st).reduce((a, b) => a + b, 0), of(only, st).reduce((a, x) => a + x.max, 0), pointsOf(only, st)]),
+    );
     assert.deepEqual(of(only, "teacher-02"), of(rows, "teacher-02"), "the same grades alone as in the class with the broken submissions");
     assert.deepEqual(pointsOf(only, "wrong"), [0, 0, 0]);
     assert.ok(of(only, "wrong").every((x) => x.notebook === "02-reinforce" && /a submission for 03-baselines, not for 02-reinforce/.test(x.message)));
