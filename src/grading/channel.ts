@@ -18,7 +18,7 @@ export type Report =
   | { type: "result"; outcomes: Outcome[]; errors: string[]; used: string[] };
 
 /** At most `n` characters of `text`, for a message that shows what arrived. */
-export function excerpt(text: string, n = 120): string {
+function excerpt(text: string, n = 120): string {
   return JSON.stringify(text.length > n ? `${text.slice(0, n)}...` : text);
 }
 

@@ -24,7 +24,7 @@ export function gradKernel(env: Record<string, string | undefined> = process.env
   const raw = env.PG_GRAD_KERNEL;
   const want = (raw ?? "").trim().toLowerCase();
   if (want === "") return "tfjs";
-  if (!(GRAD_KERNELS as readonly string[]).includes(want)) throw new RangeError(`PG_GRAD_KERNEL must be "tfjs" or "fused"; received ${JSON.stringify(raw)}.`);
+  if (!(GRAD_KERNELS as readonly string[]).includes(want)) throw new RangeError(`PG_GRAD_KERNEL must be ${GRAD_KERNELS.map((k) => JSON.stringify(k)).join(" or ")}; received ${JSON.stringify(raw)}.`);
   return want as GradKernel;
 }
 

@@ -29,7 +29,7 @@ export function surrogateLoss(policy: TfPolicy, batch: Batch, psi: ArrayLike<num
 }
 
 /** Mean entropy of the policy over the batch's rows, as a TF.js scalar. */
-export function meanEntropy(policy: TfPolicy, batch: Batch): tf.Scalar {
+function meanEntropy(policy: TfPolicy, batch: Batch): tf.Scalar {
   return tf.tidy(() => tf.mean(policy.entropyTensor(observationRows(batch))) as tf.Scalar);
 }
 

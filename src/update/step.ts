@@ -111,7 +111,7 @@ export class OptimizerTarget implements ParameterTarget {
 
   apply(values: Gradient["values"], scale: number): void {
     const vars = this.owner.variables();
-    const grads = values instanceof Float32Array || values instanceof Float64Array ? splitFlat(values, vars) : values;
+    const grads = isFlat(values) ? splitFlat(values, vars) : values;
     const named: Record<string, tf.Tensor> = {};
     vars.forEach((v, k) => (named[v.name] = scale === 1 ? grads[k] : tf.mul(grads[k], scale)));
     this.optimizer.applyGradients(named as tf.NamedTensorMap);
@@ -131,6 +131,11 @@ export class OptimizerTarget implements ParameterTarget {
   dispose(): void {
     this.optimizer.dispose();
   }
+}
+
+/** Whether a gradient is in the flat form (one vector) rather than one tensor per variable. */
+function isFlat(values: Gradient["values"]): values is Float32Array | Float64Array {
+  return values instanceof Float32Array || values instanceof Float64Array;
 }
 
 /** A flat gradient as one float32 tensor per variable. */
@@ -161,7 +166,7 @@ export class SharedTarget implements ParameterTarget {
   ) {}
 
   apply(values: Gradient["values"], scale: number): void {
-    const flat = values instanceof Float32Array || values instanceof Float64Array ? values : flatten(values);
+    const flat = isFlat(values) ? values : flatten(values);
     this.lastUpdate = this.optimizer.step(flat, scale, this.lr);
   }
 
